@@ -1,0 +1,35 @@
+import { ConfigError } from './errors.js';
+import { DEFAULT_EMBED_BASE_URL } from './limits.js';
+import { assertId } from './validate.js';
+
+export interface BuildEmbedUrlOptions {
+  token: string;
+  workspaceId: string;
+  dashboardId: string;
+  /** The embed page. Default: Papermap's `https://papermap.ai/embedded/dashboard`. */
+  baseUrl?: string;
+  /** Adds `debug=true`, which makes the embed page log diagnostics to the browser console. */
+  debug?: boolean;
+}
+
+/** The URL an iframe loads to show a dashboard (PROTOCOL.md section 4); the token's `=` is percent-encoded. */
+export function buildEmbedUrl(options: BuildEmbedUrlOptions): string {
+  const { token, workspaceId, dashboardId, baseUrl = DEFAULT_EMBED_BASE_URL, debug = false } = options;
+  if (typeof token !== 'string' || token.length === 0) throw new ConfigError('token must be a non-empty string');
+  assertId('workspaceId', workspaceId);
+  assertId('dashboardId', dashboardId);
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError('baseUrl must be an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('baseUrl must be http or https');
+  const params = new URLSearchParams(url.search);
+  params.set('embedded-token', token);
+  params.set('workspace-id', workspaceId);
+  params.set('dashboard-id', dashboardId);
+  if (debug) params.set('debug', 'true');
+  url.search = params.toString();
+  return url.toString();
+}

@@ -1,0 +1,40 @@
+// @tenantdash/core: Papermap's wire format, byte for byte (see PROTOCOL.md). Every public name is here.
+
+export { signRequest, verifyRequestSignature } from './request-signature.js';
+export type {
+  HeaderSource,
+  SignedRequestHeaders,
+  SignRequestOptions,
+  VerifiedRequest,
+  VerifyRequestSignatureOptions,
+} from './request-signature.js';
+
+export { createEmbedToken, decodeEmbedToken, verifyEmbedToken } from './embed-token.js';
+export type { CreateEmbedTokenOptions, EmbedToken, EmbedTokenClaims, VerifyEmbedTokenOptions } from './embed-token.js';
+
+export { buildEmbedUrl } from './embed-url.js';
+export type { BuildEmbedUrlOptions } from './embed-url.js';
+
+export { papermapApiUrl } from './api-url.js';
+export { papermapSignature } from './signature.js';
+export { idProblem } from './validate.js';
+export type { Clock } from './clock.js';
+export type { ResolveKey, ResolvedKey } from './keys.js';
+
+export { ConfigError, SignatureError, TenantdashError, TokenError, isTenantdashError } from './errors.js';
+export type {
+  ConfigErrorCode,
+  SignatureErrorCode,
+  TenantdashErrorCode,
+  TokenErrorCode,
+} from './errors.js';
+
+export {
+  DEFAULT_API_URL,
+  DEFAULT_EMBED_BASE_URL,
+  DEFAULT_EMBED_TOKEN_TTL_SECONDS,
+  DEFAULT_MAX_LIFETIME_SECONDS,
+  DEFAULT_REQUEST_TTL_SECONDS,
+  MAX_EMBED_TOKEN_LENGTH,
+  MAX_ID_LENGTH,
+} from './limits.js';

@@ -1,0 +1,9 @@
+/** What the rest of the package needs from the runtime; `#platform` picks an implementation per build. */
+export interface Platform {
+  /** Lowercase hex HMAC-SHA256 of the UTF-8 bytes of `message`, keyed with the UTF-8 bytes of `secret`. */
+  hmacSha256Hex(secret: string, message: string): string | Promise<string>;
+  /** Standard base64 (with `+`, `/` and padding) of a string whose characters are all below U+0100. */
+  base64FromLatin1(latin1: string): string;
+  /** Bytes of a standard base64 string that has already been checked for alphabet and padding. */
+  bytesFromBase64(base64: string): Uint8Array;
+}
