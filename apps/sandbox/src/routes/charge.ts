@@ -1,0 +1,23 @@
+import type { VerifiedRequest } from '@tenantdash/core';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.js';
+import { periodOf } from '../usage.js';
+
+/** Charges the call to the tenant named by X-Tenant-ID (if any), in the current calendar month. */
+export async function chargeTenant(app: FastifyInstance, signed: VerifiedRequest, credits: number): Promise<void> {
+  if (signed.tenantId === undefined) return;
+  const now = app.config.now();
+  await app.store.recordUsage({
+    workspaceId: signed.workspaceId,
+    tenantId: signed.tenantId,
+    period: periodOf(now),
+    credits,
+    now: new Date(now),
+  });
+}
+
+export function requireSameWorkspace(signed: VerifiedRequest, workspaceId: string): void {
+  if (signed.workspaceId !== workspaceId) {
+    throw new ApiError(401, 'WORKSPACE_MISMATCH', 'API key is not valid for this workspace');
+  }
+}

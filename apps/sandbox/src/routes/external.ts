@@ -1,0 +1,66 @@
+import type { VerifiedRequest } from '@tenantdash/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FaultSettings } from '../faults.js';
+import { DEFAULT_FAULT_DELAY_MS, DEFAULT_FAULT_STATUS } from '../faults.js';
+import { verifySignedRequest } from '../signed-request.js';
+import createDashboard from './create-dashboard.js';
+import tenantUsage from './tenant-usage.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    signed: VerifiedRequest;
+    fault: FaultSettings | undefined;
+  }
+}
+
+const MALFORMED_BODY = '{"success": true, "message": "Dashboard created", "data": {"dashboard_id": ';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Applies the active fault; returns true when the request was answered (or dropped) here. */
+async function applyFault(request: FastifyRequest, reply: FastifyReply, fault: FaultSettings): Promise<boolean> {
+  switch (fault.mode) {
+    case 'slow':
+      await sleep(fault.delay_ms ?? DEFAULT_FAULT_DELAY_MS);
+      return false;
+    case 'error': {
+      const status = fault.status ?? DEFAULT_FAULT_STATUS;
+      await reply.code(status).send({ error: 'Internal server error', code: 'UPSTREAM_UNAVAILABLE', status });
+      return true;
+    }
+    case 'drop':
+      reply.hijack();
+      request.raw.socket?.destroy();
+      reply.raw.destroy();
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The signed data API (PROTOCOL.md section 5). Faults are applied first (an outage does not care who
+ * calls), then the signature is verified before any body is parsed.
+ */
+export default async function externalApi(app: FastifyInstance): Promise<void> {
+  app.decorateRequest('signed', null as unknown as VerifiedRequest);
+  app.decorateRequest('fault', undefined);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const fault = app.faults.take();
+    request.fault = fault;
+    if (fault !== undefined && (await applyFault(request, reply, fault))) return reply;
+    request.signed = await verifySignedRequest(request, app.store, app.config);
+    return undefined;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.fault?.mode === 'malformed' && reply.statusCode === 200) return MALFORMED_BODY;
+    return payload;
+  });
+
+  await app.register(createDashboard);
+  await app.register(tenantUsage);
+}

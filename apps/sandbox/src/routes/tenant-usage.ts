@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { badRequest } from '../errors.js';
+import { PERIOD_PATTERN } from '../usage.js';
+import { chargeTenant, requireSameWorkspace } from './charge.js';
+
+export const DEFAULT_PER_PAGE = 50;
+export const MAX_PER_PAGE = 100;
+const POSITIVE = /^[1-9][0-9]{0,8}$/;
+
+interface UsageQuery {
+  from_period?: string;
+  to_period?: string;
+  page: number;
+  per_page: number;
+}
+
+function single(query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw badRequest('INVALID_QUERY', `${name} must be given once`);
+  return value;
+}
+
+function parseQuery(raw: unknown): UsageQuery {
+  const query = (raw ?? {}) as Record<string, unknown>;
+  const result: UsageQuery = { page: 1, per_page: DEFAULT_PER_PAGE };
+  for (const name of ['from_period', 'to_period'] as const) {
+    const value = single(query, name);
+    if (value === undefined) continue;
+    if (!PERIOD_PATTERN.test(value)) throw badRequest('INVALID_PERIOD', `${name} must be YYYY-MM`);
+    result[name] = value;
+  }
+  if (result.from_period !== undefined && result.to_period !== undefined && result.from_period > result.to_period) {
+    throw badRequest('INVALID_PERIOD', 'from_period must not be after to_period');
+  }
+  const page = single(query, 'page');
+  if (page !== undefined) {
+    if (!POSITIVE.test(page)) throw badRequest('INVALID_PAGE', 'page must be a whole number of at least 1');
+    result.page = Number(page);
+  }
+  const perPage = single(query, 'per_page');
+  if (perPage !== undefined) {
+    if (!POSITIVE.test(perPage) || Number(perPage) > MAX_PER_PAGE) {
+      throw badRequest('INVALID_PER_PAGE', `per_page must be a whole number from 1 to ${MAX_PER_PAGE}`);
+    }
+    result.per_page = Number(perPage);
+  }
+  return result;
+}
+
+export default async function tenantUsage(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: { workspace_id: string } }>(
+    '/api/v1/external/workspaces/:workspace_id/tenant-usage',
+    async (request) => {
+      requireSameWorkspace(request.signed, request.params.workspace_id);
+      const query = parseQuery(request.query);
+      const { rows, total } = await app.store.listUsage({
+        workspaceId: request.signed.workspaceId,
+        ...(query.from_period === undefined ? {} : { fromPeriod: query.from_period }),
+        ...(query.to_period === undefined ? {} : { toPeriod: query.to_period }),
+        limit: query.per_page,
+        offset: (query.page - 1) * query.per_page,
+      });
+      // Charged after reading, so a usage report never includes its own call.
+      await chargeTenant(app, request.signed, app.config.credits.tenantUsage);
+      return {
+        success: true,
+        message: 'Tenant usage retrieved successfully',
+        data: {
+          workspace_id: request.signed.workspaceId,
+          usage: rows.map((row) => ({
+            tenant_id: row.tenant_id,
+            period: row.period,
+            credits_used: Number(row.credits_used),
+            request_count: Number(row.request_count),
+          })),
+          page: query.page,
+          per_page: query.per_page,
+          total,
+          total_pages: Math.ceil(total / query.per_page),
+          from_period: query.from_period ?? null,
+          to_period: query.to_period ?? null,
+        },
+      };
+    },
+  );
+}

@@ -1,0 +1,132 @@
+// One way to build the app in tests, plus Papermap's reference algorithm written out with node:crypto
+// (independent of @tenantdash/core, so the sandbox is checked against the protocol, not against itself).
+import { createHmac } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildSandbox, SANDBOX_SEED, type SandboxConfig } from '../src/index.js';
+
+export const NOW_MS = Date.UTC(2026, 2, 15, 12, 0, 0); // 2026-03-15T12:00:00Z
+export const ADMIN_TOKEN = 'test-admin-token-0001';
+
+export interface TestClock {
+  now: () => number;
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start = NOW_MS): TestClock {
+  let current = start;
+  return {
+    now: () => current,
+    set: (ms) => {
+      current = ms;
+    },
+    advance: (ms) => {
+      current += ms;
+    },
+  };
+}
+
+export async function buildTestSandbox(
+  options: Partial<SandboxConfig> = {},
+): Promise<{ app: FastifyInstance; clock: TestClock }> {
+  const clock = testClock();
+  const app = await buildSandbox({ databasePath: ':memory:', adminToken: ADMIN_TOKEN, now: clock.now, ...options });
+  return { app, clock };
+}
+
+export function hmacHex(secret: string, workspaceId: string, validUntil: number | string): string {
+  return createHmac('sha256', Buffer.from(secret, 'utf8'))
+    .update(Buffer.from(`${workspaceId}${validUntil}`, 'utf8'))
+    .digest('hex');
+}
+
+export interface SignInput {
+  apiKeyId?: string;
+  secret?: string;
+  workspaceId?: string;
+  validUntil?: number;
+  tenantId?: string;
+}
+
+/** Signed headers as Papermap's docs describe them (section 2). */
+export function signedHeaders(input: SignInput = {}): Record<string, string> {
+  const apiKeyId = input.apiKeyId ?? SANDBOX_SEED.apiKeyId;
+  const secret = input.secret ?? SANDBOX_SEED.secretKey;
+  const workspaceId = input.workspaceId ?? SANDBOX_SEED.workspaceId;
+  const validUntil = input.validUntil ?? Math.floor(NOW_MS / 1000) + 300;
+  const headers: Record<string, string> = {
+    'X-API-Key-ID': apiKeyId,
+    'X-Workspace-ID': workspaceId,
+    'X-Valid-Until': String(validUntil),
+    'X-Signature': hmacHex(secret, workspaceId, validUntil),
+    'Content-Type': 'application/json',
+  };
+  if (input.tenantId !== undefined) headers['X-Tenant-ID'] = input.tenantId;
+  return headers;
+}
+
+/** Python's json.dumps(ensure_ascii=True) for a string: \uXXXX for everything outside printable ASCII. */
+export function pythonString(value: string): string {
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i] as string;
+    const code = value.charCodeAt(i);
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\b') out += '\\b';
+    else if (ch === '\f') out += '\\f';
+    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+export interface TokenInput {
+  apiKeyId?: string;
+  secret?: string;
+  workspaceId?: string;
+  tenantId: string;
+  dashboardId: string;
+  validUntil?: number;
+}
+
+/** An embed token made the way Papermap's Python reference does (section 3). */
+export function referenceToken(input: TokenInput): string {
+  const apiKeyId = input.apiKeyId ?? SANDBOX_SEED.apiKeyId;
+  const secret = input.secret ?? SANDBOX_SEED.secretKey;
+  const workspaceId = input.workspaceId ?? SANDBOX_SEED.workspaceId;
+  const validUntil = input.validUntil ?? Math.floor(NOW_MS / 1000) + 3600;
+  const json =
+    `{"api_key_id": ${pythonString(apiKeyId)}, "workspace_id": ${pythonString(workspaceId)}, ` +
+    `"tenant_id": ${pythonString(input.tenantId)}, "dashboard_id": ${pythonString(input.dashboardId)}, ` +
+    `"valid_until": ${validUntil}, "signature": "${hmacHex(secret, workspaceId, validUntil)}"}`;
+  return Buffer.from(json, 'utf8').toString('base64url').padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
+}
+
+export function embedUrl(token: string, workspaceId: string, dashboardId: string, debug = false): string {
+  const params = new URLSearchParams({
+    'embedded-token': token,
+    'workspace-id': workspaceId,
+    'dashboard-id': dashboardId,
+  });
+  if (debug) params.set('debug', 'true');
+  return `/embedded/dashboard?${params.toString()}`;
+}
+
+export async function createDashboard(
+  app: FastifyInstance,
+  title = 'Revenue overview',
+  sign: SignInput = {},
+): Promise<string> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/external/dashboards',
+    headers: signedHeaders(sign),
+    payload: { workspace_id: sign.workspaceId ?? SANDBOX_SEED.workspaceId, title, description: null },
+  });
+  if (response.statusCode !== 200) throw new Error(`create failed: ${response.statusCode} ${response.body}`);
+  return (response.json() as { data: { dashboard_id: string } }).data.dashboard_id;
+}
