@@ -16,7 +16,17 @@ for (const dir of workspaceDirs) rmSync(join(dir, 'reports'), { recursive: true,
 
 const turbo = spawnSync(
   'pnpm',
-  ['exec', 'turbo', 'run', 'lint', 'typecheck', 'test', '--continue', '--concurrency=1', ...process.argv.slice(2)],
+  [
+    'exec',
+    'turbo',
+    'run',
+    'lint',
+    'typecheck',
+    'test',
+    '--continue',
+    '--concurrency=1',
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 
@@ -36,7 +46,9 @@ for (const dir of workspaceDirs) {
   failed += result.numFailedTests;
   skipped += result.numPendingTests + (result.numTodoTests ?? 0);
   // A suite that fails to load counts no test, but it is still a failure.
-  failed += result.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  failed += result.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
 }
 if (missing.length > 0) console.error(`no test report from: ${missing.join(', ')}`);
 

@@ -16,6 +16,7 @@ export function papermapApiUrl(path: string, baseUrl: string = DEFAULT_API_URL):
   if (base.protocol !== 'https:' && base.protocol !== 'http:') {
     throw new ConfigError('the Papermap API URL must be http or https');
   }
-  if (base.search || base.hash) throw new ConfigError('the Papermap API URL must not have a query or fragment');
+  if (base.search || base.hash)
+    throw new ConfigError('the Papermap API URL must not have a query or fragment');
   return base.origin + base.pathname.replace(/\/+$/, '') + path;
 }

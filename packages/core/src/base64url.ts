@@ -4,7 +4,7 @@ const PADDED_BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
 
 /** URL-safe base64 of an ASCII string, `=` padding kept, as Python's `urlsafe_b64encode` writes it. */
 export function encodeBase64Url(ascii: string): string {
-  return platform.base64FromLatin1(ascii).replace(/[+/]/g, (char) => (char === '+' ? '-' : '_'));
+  return platform.paddedBase64UrlFromLatin1(ascii);
 }
 
 /**

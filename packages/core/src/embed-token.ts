@@ -5,9 +5,13 @@ import { ConfigError, TokenError } from './errors.js';
 import { expiryStatus } from './expiry.js';
 import { parseFlatJsonObject } from './flat-json.js';
 import type { ResolveKey } from './keys.js';
-import { DEFAULT_EMBED_TOKEN_TTL_SECONDS, DEFAULT_MAX_LIFETIME_SECONDS, MAX_EMBED_TOKEN_LENGTH } from './limits.js';
+import {
+  DEFAULT_EMBED_TOKEN_TTL_SECONDS,
+  DEFAULT_MAX_LIFETIME_SECONDS,
+  MAX_EMBED_TOKEN_LENGTH,
+} from './limits.js';
 import { pythonJsonString } from './python-json.js';
-import { papermapSignature, SIGNATURE_PATTERN } from './signature.js';
+import { papermapSignature, SIGNATURE_PATTERN, signatureNowOrLater } from './signature.js';
 import { assertId, assertSecret, assertSeconds, idProblem, optionSeconds } from './validate.js';
 
 /** The six claims of a Papermap embed token, in the order the reference encoder writes them. */
@@ -22,7 +26,14 @@ export interface EmbedTokenClaims {
   signature: string;
 }
 
-const CLAIM_KEYS = ['api_key_id', 'workspace_id', 'tenant_id', 'dashboard_id', 'valid_until', 'signature'] as const;
+const CLAIM_KEYS = [
+  'api_key_id',
+  'workspace_id',
+  'tenant_id',
+  'dashboard_id',
+  'valid_until',
+  'signature',
+] as const;
 const ID_CLAIMS = ['api_key_id', 'workspace_id', 'tenant_id', 'dashboard_id'] as const;
 
 interface CreateEmbedTokenBase {
@@ -62,8 +73,10 @@ export async function createEmbedToken(options: CreateEmbedTokenOptions): Promis
 
   let validUntil: number;
   if (options.validUntil !== undefined) {
-    if (options.ttlSeconds !== undefined) throw new ConfigError('give either ttlSeconds or validUntil, not both');
-    if (!Number.isSafeInteger(options.validUntil)) throw new ConfigError('validUntil must be whole Unix seconds');
+    if (options.ttlSeconds !== undefined)
+      throw new ConfigError('give either ttlSeconds or validUntil, not both');
+    if (!Number.isSafeInteger(options.validUntil))
+      throw new ConfigError('validUntil must be whole Unix seconds');
     assertSeconds('validUntil - now', options.validUntil - nowSeconds, maxTtlSeconds);
     validUntil = options.validUntil;
   } else {
@@ -72,12 +85,17 @@ export async function createEmbedToken(options: CreateEmbedTokenOptions): Promis
     validUntil = nowSeconds + ttlSeconds;
   }
 
-  const signature = await papermapSignature(secretKey, workspaceId, validUntil);
+  const pending = signatureNowOrLater(secretKey, workspaceId, validUntil);
+  const signature = typeof pending === 'string' ? pending : await pending;
   const json =
     `{"api_key_id": ${pythonJsonString(apiKeyId)}, "workspace_id": ${pythonJsonString(workspaceId)}, ` +
     `"tenant_id": ${pythonJsonString(tenantId)}, "dashboard_id": ${pythonJsonString(dashboardId)}, ` +
     `"valid_until": ${validUntil}, "signature": "${signature}"}`;
-  return { token: encodeBase64Url(json), dashboard_id: dashboardId, expires_at: validUntil };
+  const token = encodeBase64Url(json);
+  if (token.length > MAX_EMBED_TOKEN_LENGTH) {
+    throw new ConfigError(`the ids make a token longer than ${MAX_EMBED_TOKEN_LENGTH} characters`);
+  }
+  return { token, dashboard_id: dashboardId, expires_at: validUntil };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -92,8 +110,10 @@ function malformed(message: string): TokenError {
  * is not a flat object of exactly the six claims, wrong types, invalid ids, a non-hex signature.
  */
 export function decodeEmbedToken(token: unknown): EmbedTokenClaims {
-  if (typeof token !== 'string' || token.length === 0) throw malformed('the token must be a non-empty string');
-  if (token.length > MAX_EMBED_TOKEN_LENGTH) throw malformed(`the token is longer than ${MAX_EMBED_TOKEN_LENGTH} characters`);
+  if (typeof token !== 'string' || token.length === 0)
+    throw malformed('the token must be a non-empty string');
+  if (token.length > MAX_EMBED_TOKEN_LENGTH)
+    throw malformed(`the token is longer than ${MAX_EMBED_TOKEN_LENGTH} characters`);
   const bytes = decodeBase64Url(token);
   if (bytes === undefined) throw malformed('the token is not padded URL-safe base64');
   let text: string;
@@ -145,7 +165,10 @@ export interface VerifyEmbedTokenOptions {
  * `valid_until` is neither past nor beyond the lifetime cap. Tenant and dashboard are NOT covered by the MAC
  * (PROTOCOL.md 6.1): callers must check them against their own records.
  */
-export async function verifyEmbedToken(token: unknown, options: VerifyEmbedTokenOptions): Promise<EmbedTokenClaims> {
+export async function verifyEmbedToken(
+  token: unknown,
+  options: VerifyEmbedTokenOptions,
+): Promise<EmbedTokenClaims> {
   if (typeof options?.resolveKey !== 'function') throw new ConfigError('resolveKey must be a function');
   const maxLifetimeSeconds = optionSeconds(
     'maxLifetimeSeconds',
@@ -162,7 +185,8 @@ export async function verifyEmbedToken(token: unknown, options: VerifyEmbedToken
     throw new TokenError('TOKEN_INVALID', 'the API key does not belong to this workspace');
   }
   const expected = await papermapSignature(key.secretKey, claims.workspace_id, claims.valid_until);
-  if (!constantTimeEqual(expected, claims.signature)) throw new TokenError('TOKEN_INVALID', 'signature mismatch');
+  if (!constantTimeEqual(expected, claims.signature))
+    throw new TokenError('TOKEN_INVALID', 'signature mismatch');
 
   const status = expiryStatus(claims.valid_until, nowMs, maxLifetimeSeconds, leewaySeconds);
   if (status === 'expired') throw new TokenError('TOKEN_EXPIRED', 'the token has expired');

@@ -15,7 +15,8 @@ export interface BuildEmbedUrlOptions {
 /** The URL an iframe loads to show a dashboard (PROTOCOL.md section 4); the token's `=` is percent-encoded. */
 export function buildEmbedUrl(options: BuildEmbedUrlOptions): string {
   const { token, workspaceId, dashboardId, baseUrl = DEFAULT_EMBED_BASE_URL, debug = false } = options;
-  if (typeof token !== 'string' || token.length === 0) throw new ConfigError('token must be a non-empty string');
+  if (typeof token !== 'string' || token.length === 0)
+    throw new ConfigError('token must be a non-empty string');
   assertId('workspaceId', workspaceId);
   assertId('dashboardId', dashboardId);
   let url: URL;
@@ -24,7 +25,8 @@ export function buildEmbedUrl(options: BuildEmbedUrlOptions): string {
   } catch {
     throw new ConfigError('baseUrl must be an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('baseUrl must be http or https');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError('baseUrl must be http or https');
   const params = new URLSearchParams(url.search);
   params.set('embedded-token', token);
   params.set('workspace-id', workspaceId);

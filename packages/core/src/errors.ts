@@ -2,13 +2,11 @@
  * Every failure in @tenantdash/core is one of these classes, each carrying a stable string `code`.
  * Messages are fixed sentences: they never include a secret, a signature, a token or an input value.
  */
-export type TenantdashErrorCode =
-  | ConfigErrorCode
-  | TokenErrorCode
-  | SignatureErrorCode;
+export type TenantdashErrorCode = ConfigErrorCode | TokenErrorCode | SignatureErrorCode;
 
 export type ConfigErrorCode = 'CONFIG_INVALID';
-export type TokenErrorCode = 'TOKEN_MALFORMED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_LIFETIME_EXCEEDED';
+export type TokenErrorCode =
+  'TOKEN_MALFORMED' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_LIFETIME_EXCEEDED';
 export type SignatureErrorCode =
   | 'SIGNATURE_MISSING'
   | 'SIGNATURE_MALFORMED'

@@ -6,6 +6,7 @@
 export type FlatValue = string | number;
 
 const WHITESPACE = /[ \t\n\r]*/y;
+// eslint-disable-next-line no-control-regex -- JSON forbids raw control characters inside strings
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const INTEGER = /-?(?:0|[1-9][0-9]*)(?![0-9.eE])/y;
 

@@ -10,7 +10,12 @@ export type {
 } from './request-signature.js';
 
 export { createEmbedToken, decodeEmbedToken, verifyEmbedToken } from './embed-token.js';
-export type { CreateEmbedTokenOptions, EmbedToken, EmbedTokenClaims, VerifyEmbedTokenOptions } from './embed-token.js';
+export type {
+  CreateEmbedTokenOptions,
+  EmbedToken,
+  EmbedTokenClaims,
+  VerifyEmbedTokenOptions,
+} from './embed-token.js';
 
 export { buildEmbedUrl } from './embed-url.js';
 export type { BuildEmbedUrlOptions } from './embed-url.js';
@@ -22,12 +27,7 @@ export type { Clock } from './clock.js';
 export type { ResolveKey, ResolvedKey } from './keys.js';
 
 export { ConfigError, SignatureError, TenantdashError, TokenError, isTenantdashError } from './errors.js';
-export type {
-  ConfigErrorCode,
-  SignatureErrorCode,
-  TenantdashErrorCode,
-  TokenErrorCode,
-} from './errors.js';
+export type { ConfigErrorCode, SignatureErrorCode, TenantdashErrorCode, TokenErrorCode } from './errors.js';
 
 export {
   DEFAULT_API_URL,

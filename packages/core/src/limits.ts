@@ -12,8 +12,9 @@ export const DEFAULT_EMBED_TOKEN_TTL_SECONDS = 3600;
 export const DEFAULT_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
 /** Ids (API key, workspace, tenant, dashboard) longer than this are refused. Counted in code points. */
 export const MAX_ID_LENGTH = 255;
-/** Tokens longer than this are refused before any decoding work: six short claims fit well under it. */
-export const MAX_EMBED_TOKEN_LENGTH = 4096;
+/** Tokens longer than this are refused before any decoding work, and never minted: it keeps embed URLs within
+ * what browsers and proxies accept, and still fits four 255-character ids of non-ASCII text. */
+export const MAX_EMBED_TOKEN_LENGTH = 8192;
 /** Where the browser loads an embedded dashboard (PROTOCOL.md section 1). */
 export const DEFAULT_EMBED_BASE_URL = 'https://papermap.ai/embedded/dashboard';
 /** Papermap's data API (PROTOCOL.md section 1), without the trailing slash the docs show. */

@@ -8,5 +8,8 @@ const NON_ASCII = /[\u007f-\uffff]/g;
  */
 export function pythonJsonString(value: string): string {
   if (NEEDS_NO_ESCAPE.test(value)) return `"${value}"`;
-  return JSON.stringify(value).replace(NON_ASCII, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    NON_ASCII,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

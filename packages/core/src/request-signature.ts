@@ -20,13 +20,14 @@ export interface SignRequestOptions {
   maxTtlSeconds?: number;
 }
 
-export interface SignedRequestHeaders {
+// A type alias rather than an interface, so that it is assignable to HeaderSource (and to fetch's HeadersInit).
+export type SignedRequestHeaders = {
   'X-API-Key-ID': string;
   'X-Workspace-ID': string;
   'X-Valid-Until': string;
   'X-Signature': string;
   'X-Tenant-ID'?: string;
-}
+};
 
 /** The headers that authenticate one server-to-server call to Papermap (PROTOCOL.md section 2). */
 export async function signRequest(options: SignRequestOptions): Promise<SignedRequestHeaders> {
@@ -51,8 +52,7 @@ export async function signRequest(options: SignRequestOptions): Promise<SignedRe
 
 /** Node's `IncomingHttpHeaders`, a plain record in any letter case, or a Fetch `Headers`. */
 export type HeaderSource =
-  | { get(name: string): string | null }
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+  { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export interface VerifyRequestSignatureOptions {
   resolveKey: ResolveKey;
@@ -94,7 +94,8 @@ function readHeader(headers: HeaderSource, name: string): string | undefined {
 
 function requiredHeader(headers: HeaderSource, name: string): string {
   const value = readHeader(headers, name);
-  if (value === undefined || value === '') throw new SignatureError('SIGNATURE_MISSING', `${name} header is missing`);
+  if (value === undefined || value === '')
+    throw new SignatureError('SIGNATURE_MISSING', `${name} header is missing`);
   return value;
 }
 
@@ -124,7 +125,8 @@ export async function verifyRequestSignature(
   const signature = requiredHeader(headers, 'X-Signature');
   const tenantId = readHeader(headers, 'X-Tenant-ID');
 
-  if (idProblem(apiKeyId) !== undefined) throw new SignatureError('SIGNATURE_MALFORMED', 'X-API-Key-ID is not a valid id');
+  if (idProblem(apiKeyId) !== undefined)
+    throw new SignatureError('SIGNATURE_MALFORMED', 'X-API-Key-ID is not a valid id');
   if (idProblem(workspaceId) !== undefined) {
     throw new SignatureError('SIGNATURE_MALFORMED', 'X-Workspace-ID is not a valid id');
   }
@@ -133,7 +135,10 @@ export async function verifyRequestSignature(
   }
   const validUntil = Number(validUntilText);
   if (!VALID_UNTIL_HEADER.test(validUntilText) || !Number.isSafeInteger(validUntil)) {
-    throw new SignatureError('SIGNATURE_MALFORMED', 'X-Valid-Until must be Unix seconds in canonical decimal');
+    throw new SignatureError(
+      'SIGNATURE_MALFORMED',
+      'X-Valid-Until must be Unix seconds in canonical decimal',
+    );
   }
   if (!SIGNATURE_PATTERN.test(signature)) {
     throw new SignatureError('SIGNATURE_MALFORMED', 'X-Signature must be 64 lowercase hex characters');
@@ -145,12 +150,15 @@ export async function verifyRequestSignature(
     throw new SignatureError('SIGNATURE_INVALID', 'the API key does not belong to this workspace');
   }
   const expected = await papermapSignature(key.secretKey, workspaceId, validUntil);
-  if (!constantTimeEqual(expected, signature)) throw new SignatureError('SIGNATURE_INVALID', 'signature mismatch');
+  if (!constantTimeEqual(expected, signature))
+    throw new SignatureError('SIGNATURE_INVALID', 'signature mismatch');
 
   const status = expiryStatus(validUntil, nowMs, maxLifetimeSeconds, leewaySeconds);
   if (status === 'expired') throw new SignatureError('SIGNATURE_EXPIRED', 'the signature has expired');
   if (status === 'too-far-ahead') {
     throw new SignatureError('SIGNATURE_LIFETIME_EXCEEDED', 'X-Valid-Until is further ahead than allowed');
   }
-  return tenantId === undefined ? { apiKeyId, workspaceId, validUntil } : { apiKeyId, workspaceId, validUntil, tenantId };
+  return tenantId === undefined
+    ? { apiKeyId, workspaceId, validUntil }
+    : { apiKeyId, workspaceId, validUntil, tenantId };
 }

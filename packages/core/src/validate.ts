@@ -3,7 +3,9 @@ import { MAX_ID_LENGTH } from './limits.js';
 
 const PRINTABLE_ASCII_ID = /^[\x20-\x7e]{1,255}$/;
 // C0 and C1 controls, DEL, and lone surrogates (which cannot be encoded as UTF-8 for the MAC).
-const FORBIDDEN_IN_ID = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const FORBIDDEN_IN_ID =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The reason an id is unacceptable, or undefined when it is fine. */
 export function idProblem(value: unknown): string | undefined {
@@ -23,7 +25,8 @@ export function assertId(name: string, value: unknown): asserts value is string 
 }
 
 export function assertSecret(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${name} must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new ConfigError(`${name} must be a non-empty string`);
   if (value.trim() !== value) throw new ConfigError(`${name} must not start or end with whitespace`);
 }
 

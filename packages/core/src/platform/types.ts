@@ -4,6 +4,8 @@ export interface Platform {
   hmacSha256Hex(secret: string, message: string): string | Promise<string>;
   /** Standard base64 (with `+`, `/` and padding) of a string whose characters are all below U+0100. */
   base64FromLatin1(latin1: string): string;
+  /** URL-safe base64 (`-`, `_`) with `=` padding kept, of a string whose characters are all below U+0100. */
+  paddedBase64UrlFromLatin1(latin1: string): string;
   /** Bytes of a standard base64 string that has already been checked for alphabet and padding. */
   bytesFromBase64(base64: string): Uint8Array;
 }

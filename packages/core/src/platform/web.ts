@@ -29,5 +29,6 @@ export const platform: Platform = {
   hmacSha256Hex: async (secret, message) =>
     hex(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message))),
   base64FromLatin1: (latin1) => btoa(latin1),
+  paddedBase64UrlFromLatin1: (latin1) => btoa(latin1).replace(/[+/]/g, (char) => (char === '+' ? '-' : '_')),
   bytesFromBase64: (base64) => Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)),
 };

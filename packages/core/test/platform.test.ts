@@ -1,0 +1,54 @@
+// The Node and Web builds must agree byte for byte, and the Web build must not reach for a Node module.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { platform as nodePlatform } from '../src/platform/node.js';
+import { platform as webPlatform } from '../src/platform/web.js';
+import { referenceSignature } from './helpers.js';
+
+describe('platform implementations', () => {
+  const cases: Array<[string, string]> = [
+    ['kit-test-secret-0000000000000000', 'ws_71700000000'],
+    ['sk_\u00e9\u{1F600}', 'ws_\u5b57\u6f22'],
+    ['s', ''],
+  ];
+
+  it.each(cases)('compute the same HMAC for %j', async (secret, message) => {
+    const expected = referenceSignature(secret, message, '');
+    expect(await nodePlatform.hmacSha256Hex(secret, message)).toBe(expected);
+    expect(await webPlatform.hmacSha256Hex(secret, message)).toBe(expected);
+  });
+
+  it('encode and decode base64 the same way', () => {
+    const latin1 = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
+    const encoded = nodePlatform.base64FromLatin1(latin1);
+    expect(webPlatform.base64FromLatin1(latin1)).toBe(encoded);
+    expect(Array.from(webPlatform.bytesFromBase64(encoded))).toEqual(
+      Array.from(nodePlatform.bytesFromBase64(encoded)),
+    );
+  });
+
+  it('keeps a bounded key cache while still signing with many secrets', async () => {
+    for (let i = 0; i < 100; i++) {
+      expect(await webPlatform.hmacSha256Hex(`secret-${i}`, 'm')).toBe(
+        referenceSignature(`secret-${i}`, 'm', ''),
+      );
+    }
+  });
+});
+
+describe('the browser bundle', () => {
+  it('bundles for the browser without any Node built-in', async () => {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../src/index.ts', import.meta.url))],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const [output] = result.outputFiles;
+    expect(output?.text).not.toMatch(/node:|require\(|Buffer/);
+    expect(output?.text).toContain('crypto.subtle');
+  });
+});
