@@ -1,0 +1,145 @@
+/**
+ * The token server as a Fastify plugin. `buildApp` wraps it into the standalone server; a team with its own
+ * Fastify app registers `tenantdash` directly (under a prefix of its choice) with an `authorize` hook.
+ */
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import type { Sequelize } from 'sequelize';
+import type { ServerConfig } from './config.js';
+import { ApiError } from './errors.js';
+import { loggerOptions } from './logging.js';
+import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
+import db from './plugins/db.js';
+import { installErrorHandling } from './plugins/errors.js';
+import papermap from './plugins/papermap.js';
+import dashboardRoutes from './routes/dashboards.js';
+import healthRoutes from './routes/health.js';
+import tokenRoutes from './routes/iframe-token.js';
+import tenantRoutes from './routes/tenants.js';
+import { buildSchemas } from './schemas.js';
+import { UsageService } from './services/usage.js';
+
+export interface TenantdashOptions {
+  config: ServerConfig;
+  /** Host-app mode: decides whether the request may use `tenantId` (`null`: admin actions). Replaces JWTs. */
+  authorize?: AuthorizeHook;
+  /** Host-app mode: names the user for audit rows and rate limits. */
+  identify?: IdentifyHook;
+  /** An existing connection (left open on close); otherwise `config.databaseUrl` is opened. */
+  sequelize?: Sequelize;
+  /** Clock for token expiry, audit rows and the usage cache. */
+  now?: () => number;
+  /** Helmet and CORS (default true); a host app that already sets them may turn them off. */
+  securityHeaders?: boolean;
+}
+
+function strictValidator() {
+  // The same strictness whatever the host app configured: no coercion, no silent stripping of extra fields.
+  const ajv = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, strict: false });
+  return ({ schema }: { schema: object }) => ajv.compile(schema);
+}
+
+export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify, options) => {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const schemas = buildSchemas(config.idPattern);
+
+  installErrorHandling(fastify);
+  fastify.setValidatorCompiler(strictValidator());
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: config.http.bodyLimitBytes },
+    fastify.getDefaultJsonParser('error', 'error'),
+  );
+
+  if (options.securityHeaders !== false) {
+    await fastify.register(helmet, {
+      // A JSON API: nothing to frame, nothing to leak in a Referer (tokens travel in embed URLs).
+      referrerPolicy: { policy: 'no-referrer' },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    });
+    await fastify.register(cors, {
+      origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      maxAge: 600,
+    });
+  }
+  await fastify.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.globalMax,
+    timeWindow: config.rateLimit.windowMs,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(context.statusCode === 403 ? 403 : 429, 'RATE_LIMITED', `Too many requests, retry in ${context.after}`),
+  });
+  if (config.docs) {
+    await fastify.register(swagger, {
+      openapi: {
+        info: { title: 'tenantdash token server', version: '0.1.0', description: 'Papermap embed tokens per tenant' },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            adminKey: { type: 'apiKey', in: 'header', name: 'X-Admin-Key' },
+          },
+        },
+        security: [{ bearer: [] }, { adminKey: [] }],
+      },
+    });
+    await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  }
+  await fastify.register(db, {
+    databaseUrl: config.databaseUrl,
+    ...(options.sequelize ? { sequelize: options.sequelize } : {}),
+  });
+  await fastify.register(auth, {
+    ...(config.auth.jwt ? { jwt: config.auth.jwt } : {}),
+    adminApiKeys: config.auth.adminApiKeys,
+    ...(options.authorize ? { authorize: options.authorize } : {}),
+    ...(options.identify ? { identify: options.identify } : {}),
+  });
+  await fastify.register(papermap, { config });
+
+  const usage = new UsageService(fastify.papermap, config.usageCacheTtlMs, now);
+  await fastify.register(healthRoutes);
+  await fastify.register(
+    async (api) => {
+      await api.register(tokenRoutes, { schemas, config, now });
+      await api.register(dashboardRoutes, { schemas, bodyLimit: config.http.bodyLimitBytes });
+      await api.register(tenantRoutes, { schemas, usage });
+    },
+    { prefix: '/api/v1' },
+  );
+};
+
+export interface BuildAppOptions extends Omit<TenantdashOptions, 'config'> {
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: { write(line: string): void };
+}
+
+export function serverOptions(config: ServerConfig, logStream?: { write(line: string): void }): FastifyServerOptions {
+  return {
+    logger: loggerOptions(config.logLevel, logStream),
+    bodyLimit: config.http.bodyLimitBytes,
+    // Fastify accepts a hop count too, though its types only list the other forms.
+    trustProxy: config.http.trustProxy as boolean | string,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 256 },
+  };
+}
+
+/** The standalone server: the plugin at the root, with the hardened logger and limits. Not listening yet. */
+export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { logStream, ...pluginOptions } = options;
+  const app = Fastify(serverOptions(config, logStream));
+  await app.register(tenantdash, { config, ...pluginOptions });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Sequelize } from 'sequelize';
+
+const BUSY_TIMEOUT_MS = 5000;
+
+interface SqliteConnection {
+  configure(option: 'busyTimeout', value: number): void;
+  tenantdashConfigured?: boolean;
+}
+
+/**
+ * SQLite: Sequelize opens one connection per transaction, and node-sqlite3 fails at once on a locked
+ * database. Each connection gets a busy timeout, so a write that meets a running transaction waits for
+ * it instead of failing, and the file runs in WAL mode so readers never wait for writers.
+ */
+function configureSqlite(sequelize: Sequelize): void {
+  const manager = (sequelize as unknown as { connectionManager: { getConnection(options?: unknown): Promise<SqliteConnection> } })
+    .connectionManager;
+  const getConnection = manager.getConnection.bind(manager);
+  manager.getConnection = async (options?: unknown) => {
+    const connection = await getConnection(options);
+    if (!connection.tenantdashConfigured) {
+      connection.configure('busyTimeout', BUSY_TIMEOUT_MS);
+      connection.tenantdashConfigured = true;
+    }
+    return connection;
+  };
+}
+
+/** Opens the database named by a `sqlite:<path>` / `sqlite::memory:` (or `postgres://`) URL. */
+export async function connect(databaseUrl: string): Promise<Sequelize> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const storage = databaseUrl.slice('sqlite:'.length) || ':memory:';
+    if (storage !== ':memory:') mkdirSync(dirname(storage), { recursive: true });
+    const sequelize = new Sequelize({ dialect: 'sqlite', storage, logging: false });
+    configureSqlite(sequelize);
+    if (storage !== ':memory:') await sequelize.query('PRAGMA journal_mode=WAL');
+    return sequelize;
+  }
+  return new Sequelize(databaseUrl, { logging: false });
+}

@@ -1,0 +1,82 @@
+/**
+ * Versioned schema migrations, run by umzug on start and by `cli migrate`. Append new steps; never edit one
+ * that has shipped. Written with the QueryInterface so they run unchanged on SQLite and PostgreSQL.
+ */
+import { DataTypes, type QueryInterface, type Sequelize } from 'sequelize';
+import { SequelizeStorage, Umzug, type MigrationParams } from 'umzug';
+
+type Step = { name: string; up: (params: MigrationParams<QueryInterface>) => Promise<void>; down: (params: MigrationParams<QueryInterface>) => Promise<void> };
+
+const created = {
+  created_at: { type: DataTypes.DATE, allowNull: false },
+  updated_at: { type: DataTypes.DATE, allowNull: false },
+};
+
+export const migrations: Step[] = [
+  {
+    name: '0001-initial',
+    async up({ context: q }) {
+      await q.createTable('tenants', {
+        id: { type: DataTypes.STRING(128), primaryKey: true },
+        disabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        ...created,
+      });
+      await q.createTable('tenant_dashboards', {
+        dashboard_id: { type: DataTypes.STRING(255), primaryKey: true },
+        tenant_id: {
+          type: DataTypes.STRING(128),
+          allowNull: false,
+          references: { model: 'tenants', key: 'id' },
+          onDelete: 'CASCADE',
+        },
+        workspace_id: { type: DataTypes.STRING(255), allowNull: false },
+        name: { type: DataTypes.STRING(200), allowNull: false },
+        description: { type: DataTypes.STRING(2000), allowNull: true },
+        is_default: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        ...created,
+      });
+      await q.addIndex('tenant_dashboards', ['tenant_id']);
+      await q.createTable('idempotency_records', {
+        key: { type: DataTypes.STRING(255), primaryKey: true },
+        request_hash: { type: DataTypes.STRING(64), allowNull: false },
+        state: { type: DataTypes.STRING(16), allowNull: false },
+        response_status: { type: DataTypes.INTEGER, allowNull: true },
+        response_body: { type: DataTypes.TEXT, allowNull: true },
+        ...created,
+      });
+      await q.createTable('token_audit', {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        tenant_id: { type: DataTypes.STRING(128), allowNull: false },
+        dashboard_id: { type: DataTypes.STRING(255), allowNull: false },
+        subject: { type: DataTypes.STRING(255), allowNull: false },
+        ip: { type: DataTypes.STRING(64), allowNull: true },
+        user_agent: { type: DataTypes.STRING(512), allowNull: true },
+        issued_at: { type: DataTypes.DATE, allowNull: false },
+        expires_at: { type: DataTypes.DATE, allowNull: false },
+        token_sha256: { type: DataTypes.STRING(64), allowNull: false },
+      });
+      await q.addIndex('token_audit', ['tenant_id', 'issued_at']);
+    },
+    async down({ context: q }) {
+      await q.dropTable('token_audit');
+      await q.dropTable('idempotency_records');
+      await q.dropTable('tenant_dashboards');
+      await q.dropTable('tenants');
+    },
+  },
+];
+
+export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {
+  return new Umzug({
+    migrations,
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: undefined,
+  });
+}
+
+/** Applies every pending migration; answers the names applied. */
+export async function migrate(sequelize: Sequelize): Promise<string[]> {
+  const applied = await migrator(sequelize).up();
+  return applied.map((step) => step.name);
+}

@@ -1,0 +1,170 @@
+/**
+ * Who is asking, and what they may touch. Two modes:
+ * - standalone: a bearer JWT verified with jose (HS256 secret or a JWKS URL; issuer, audience, expiry checked)
+ *   whose claims list the user's tenants and mark admins, or an admin API key in `X-Admin-Key`;
+ * - embedded in a host app: the host's `authorize(request, tenantId)` hook decides (tenantId `null` = admin).
+ * A tenant the caller may not use answers exactly like a tenant that does not exist (404 TENANT_NOT_FOUND).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JwtAuthConfig } from '../config.js';
+import { forbidden, tenantNotFound, unauthenticated, type ApiError } from '../errors.js';
+
+export interface Identity {
+  subject: string;
+  via: 'jwt' | 'admin-key' | 'host';
+  admin: boolean;
+  tenants: ReadonlySet<string>;
+}
+
+export type AuthorizeHook = (request: FastifyRequest, tenantId: string | null) => boolean | Promise<boolean>;
+export type IdentifyHook = (request: FastifyRequest) => string | undefined | Promise<string | undefined>;
+
+export interface AuthPluginOptions {
+  jwt?: JwtAuthConfig;
+  adminApiKeys: readonly string[];
+  authorize?: AuthorizeHook;
+  identify?: IdentifyHook;
+}
+
+export interface Access {
+  /** onRequest hook: 401 unless the caller is identified. */
+  authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** Identifies the caller when possible; a failure is kept for `requireIdentity` (lets rate limits count it by IP). */
+  identifyQuietly(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  requireIdentity(request: FastifyRequest): Identity;
+  mayUseTenant(request: FastifyRequest, tenantId: string): Promise<boolean>;
+  assertTenant(request: FastifyRequest, tenantId: string): Promise<void>;
+  isAdmin(request: FastifyRequest): Promise<boolean>;
+  assertAdmin(request: FastifyRequest): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    access: Access;
+  }
+  interface FastifyRequest {
+    identity: Identity | null;
+    authFailure: ApiError | null;
+  }
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function keyMatcher(keys: readonly string[]): (candidate: string) => boolean {
+  const digests = keys.map(digest);
+  // Comparing fixed-length digests in constant time, and always all of them, leaks neither key nor length.
+  return (candidate) => {
+    const wanted = digest(candidate);
+    let found = false;
+    for (const known of digests) found = timingSafeEqual(known, wanted) || found;
+    return found;
+  };
+}
+
+function claimStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return [];
+}
+
+function adminFromClaim(value: unknown): boolean {
+  return value === true || claimStrings(value).includes('admin');
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(header);
+  return match?.[1];
+}
+
+export default fp<AuthPluginOptions>(
+  async (fastify, options) => {
+    fastify.decorateRequest('identity', null);
+    fastify.decorateRequest('authFailure', null);
+    const isAdminKey = keyMatcher(options.adminApiKeys);
+    const jwtConfig = options.jwt;
+    let key: Uint8Array | JWTVerifyGetKey | undefined;
+    if (jwtConfig?.secret !== undefined) key = new TextEncoder().encode(jwtConfig.secret);
+    else if (jwtConfig?.jwksUrl !== undefined) key = createRemoteJWKSet(new URL(jwtConfig.jwksUrl));
+    const algorithms = jwtConfig?.secret !== undefined ? ['HS256'] : ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+    async function verifyJwt(token: string): Promise<Identity | null> {
+      if (!jwtConfig || !key) return null;
+      let payload: JWTPayload;
+      try {
+        const verified = await jwtVerify(token, key as Uint8Array, {
+          issuer: jwtConfig.issuer,
+          audience: jwtConfig.audience,
+          algorithms,
+          clockTolerance: jwtConfig.clockToleranceSeconds,
+          requiredClaims: ['sub', 'exp'],
+        });
+        payload = verified.payload;
+      } catch {
+        return null;
+      }
+      if (typeof payload.sub !== 'string' || payload.sub === '') return null;
+      return {
+        subject: `user:${payload.sub}`,
+        via: 'jwt',
+        admin: adminFromClaim(payload[jwtConfig.adminClaim]),
+        tenants: new Set(claimStrings(payload[jwtConfig.tenantsClaim])),
+      };
+    }
+
+    async function identify(request: FastifyRequest): Promise<Identity> {
+      if (options.authorize) {
+        const subject = (await options.identify?.(request)) ?? 'host';
+        return { subject: `host:${subject}`, via: 'host', admin: false, tenants: new Set() };
+      }
+      const adminKey = request.headers['x-admin-key'];
+      if (typeof adminKey === 'string' && adminKey !== '') {
+        if (isAdminKey(adminKey)) return { subject: 'admin-key', via: 'admin-key', admin: true, tenants: new Set() };
+        throw unauthenticated();
+      }
+      const token = bearer(request);
+      const identity = token === undefined ? null : await verifyJwt(token);
+      if (!identity) throw unauthenticated();
+      return identity;
+    }
+
+    const access: Access = {
+      async authenticate(request) {
+        request.identity = await identify(request);
+      },
+      async identifyQuietly(request) {
+        try {
+          request.identity = await identify(request);
+        } catch (error) {
+          request.authFailure = error as ApiError;
+        }
+      },
+      requireIdentity(request) {
+        if (request.identity) return request.identity;
+        throw request.authFailure ?? unauthenticated();
+      },
+      async mayUseTenant(request, tenantId) {
+        const identity = access.requireIdentity(request);
+        if (identity.via === 'host') return (await options.authorize?.(request, tenantId)) === true;
+        return identity.admin || identity.tenants.has(tenantId);
+      },
+      async assertTenant(request, tenantId) {
+        if (!(await access.mayUseTenant(request, tenantId))) throw tenantNotFound();
+      },
+      async isAdmin(request) {
+        const identity = access.requireIdentity(request);
+        if (identity.via === 'host') return (await options.authorize?.(request, null)) === true;
+        return identity.admin;
+      },
+      async assertAdmin(request) {
+        if (!(await access.isAdmin(request))) throw forbidden();
+      },
+    };
+    fastify.decorate('access', access);
+  },
+  { name: 'tenantdash-auth', fastify: '5.x' },
+);

@@ -1,0 +1,16 @@
+/** Liveness (the process answers) and readiness (the database answers; the config was valid at start). */
+import type { FastifyInstance } from 'fastify';
+import { errorBody } from '../errors.js';
+
+export default async function healthRoutes(fastify: FastifyInstance) {
+  fastify.get('/healthz', { config: { rateLimit: false }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  fastify.get('/readyz', { config: { rateLimit: false }, schema: { hide: true } }, async (request, reply) => {
+    try {
+      await fastify.store.sequelize.authenticate();
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'database not reachable');
+      return reply.code(503).send(errorBody(503, 'NOT_READY', 'The database is not reachable'));
+    }
+  });
+}

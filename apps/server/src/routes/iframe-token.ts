@@ -1,0 +1,100 @@
+/**
+ * POST /dashboards/iframe-token: the endpoint browsers hit. Hook order matters: the caller is identified
+ * first without failing, so the rate limit can count per user and tenant (or per IP for callers that could
+ * not be identified, which is what a credential-guessing flood looks like), and only then is a missing or
+ * bad credential refused.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServerConfig } from '../config.js';
+import { ApiError } from '../errors.js';
+import { errorResponses, type Schemas } from '../schemas.js';
+import { mintEmbedToken } from '../services/tokens.js';
+
+interface TokenBody {
+  tenant_id?: string;
+  dashboard_id?: string;
+  tenantId?: string;
+  dashboardId?: string;
+}
+
+export interface TokenRouteOptions {
+  schemas: Schemas;
+  config: ServerConfig;
+  now: () => number;
+}
+
+function rateLimitKey(request: FastifyRequest): string {
+  const identity = request.identity;
+  if (!identity) return `ip:${request.ip}`;
+  const body = request.body as Record<string, unknown> | undefined;
+  const tenant = body?.tenant_id ?? body?.tenantId;
+  const tenantKey = typeof tenant === 'string' && tenant.length <= 128 ? tenant : '-';
+  return `user:${identity.subject}\u0000tenant:${tenantKey}`;
+}
+
+/** Accepts `{ tenant_id, dashboard_id? }` or `{ tenantId, dashboardId? }`, never a mix of the two. */
+function readBody(body: TokenBody): { tenantId: string; dashboardId?: string } {
+  const snake = body.tenant_id !== undefined || body.dashboard_id !== undefined;
+  const camel = body.tenantId !== undefined || body.dashboardId !== undefined;
+  if (snake && camel) {
+    throw new ApiError(400, 'VALIDATION_FAILED', 'Use either tenant_id/dashboard_id or tenantId/dashboardId, not both');
+  }
+  const tenantId = snake ? body.tenant_id : body.tenantId;
+  const dashboardId = snake ? body.dashboard_id : body.dashboardId;
+  if (tenantId === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'body must have property tenant_id');
+  return dashboardId === undefined ? { tenantId } : { tenantId, dashboardId };
+}
+
+export default async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: TokenRouteOptions) {
+  const { access } = fastify;
+  const limiter = fastify.rateLimit({
+    max: config.rateLimit.tokenMax,
+    timeWindow: config.rateLimit.windowMs,
+    keyGenerator: rateLimitKey,
+  });
+
+  fastify.post<{ Body: TokenBody }>(
+    '/dashboards/iframe-token',
+    {
+      bodyLimit: Math.min(config.http.bodyLimitBytes, 4096),
+      config: { rateLimit: false },
+      preValidation: [
+        access.identifyQuietly,
+        limiter,
+        async (request) => {
+          access.requireIdentity(request);
+        },
+      ],
+      schema: {
+        tags: ['tokens'],
+        summary: 'Mint an embed token for a tenant the caller belongs to',
+        body: schemas.tokenBody,
+        response: { 200: schemas.token, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const identity = access.requireIdentity(request);
+      const { tenantId, dashboardId } = readBody(request.body);
+      await access.assertTenant(request, tenantId);
+      const userAgent = request.headers['user-agent'];
+      const issued = await mintEmbedToken(
+        fastify.store,
+        config,
+        {
+          tenantId,
+          ...(dashboardId !== undefined ? { dashboardId } : {}),
+          subject: identity.subject,
+          ip: request.ip,
+          ...(typeof userAgent === 'string' ? { userAgent } : {}),
+        },
+        now,
+      );
+      request.log.info(
+        { tenant_id: tenantId, dashboard_id: issued.dashboard_id, subject: identity.subject, expires_at: issued.expires_at },
+        'embed token issued',
+      );
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      return issued;
+    },
+  );
+}

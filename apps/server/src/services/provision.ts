@@ -1,0 +1,105 @@
+/**
+ * Provisioning a tenant's dashboard: one signed create upstream, then the mapping stored.
+ *
+ * With an Idempotency-Key, a row keyed by it is inserted *before* Papermap is called; the primary key makes
+ * that insert the lock, so two concurrent requests with one key cannot both reach Papermap. The row then
+ * holds the answer, which a retry gets back verbatim. When the upstream call fails the row is removed, so
+ * the client may retry with the same key, and no mapping is left behind.
+ */
+import { UniqueConstraintError } from 'sequelize';
+import { ApiError } from '../errors.js';
+import type { PapermapClient } from './papermap-client.js';
+import { dashboardView, type DashboardView, type Store } from './store.js';
+import { sha256Hex } from './tokens.js';
+
+export interface ProvisionInput {
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  make_default: boolean;
+}
+
+export interface ProvisionResult {
+  statusCode: number;
+  body: DashboardView;
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function checkIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  }
+}
+
+async function createAndStore(store: Store, client: PapermapClient, input: ProvisionInput, key?: string) {
+  const created = await client.createDashboard({ title: input.name, description: input.description, tenantId: input.tenant_id });
+  return store.transaction(async (transaction) => {
+    const row = await store.addDashboard(
+      {
+        tenantId: input.tenant_id,
+        dashboardId: created.dashboard_id,
+        workspaceId: client.workspaceId,
+        name: input.name,
+        description: input.description,
+        makeDefault: input.make_default,
+      },
+      transaction,
+    );
+    const body = dashboardView(row);
+    if (key !== undefined) {
+      await store.models.IdempotencyRecord.update(
+        { state: 'done', response_status: 201, response_body: JSON.stringify(body) },
+        { where: { key }, transaction },
+      );
+    }
+    return body;
+  });
+}
+
+export async function provisionDashboard(
+  store: Store,
+  client: PapermapClient,
+  input: ProvisionInput,
+  idempotencyKey?: string,
+): Promise<ProvisionResult> {
+  checkIdempotencyKey(idempotencyKey);
+  if (idempotencyKey === undefined) {
+    return { statusCode: 201, body: await createAndStore(store, client, input), replayed: false };
+  }
+  const requestHash = sha256Hex(
+    JSON.stringify([input.tenant_id, input.name, input.description, input.make_default]),
+  );
+  const { IdempotencyRecord } = store.models;
+  try {
+    await IdempotencyRecord.create({
+      key: idempotencyKey,
+      request_hash: requestHash,
+      state: 'pending',
+      response_status: null,
+      response_body: null,
+    });
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintError)) throw error;
+    const existing = await IdempotencyRecord.findByPk(idempotencyKey);
+    if (!existing) throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
+    if (existing.request_hash !== requestHash) {
+      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+    }
+    if (existing.state !== 'done' || existing.response_body === null) {
+      throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
+    }
+    return {
+      statusCode: existing.response_status ?? 201,
+      body: JSON.parse(existing.response_body) as DashboardView,
+      replayed: true,
+    };
+  }
+  try {
+    return { statusCode: 201, body: await createAndStore(store, client, input, idempotencyKey), replayed: false };
+  } catch (error) {
+    await IdempotencyRecord.destroy({ where: { key: idempotencyKey, state: 'pending' } });
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Minting an embed token for a tenant: the stored mapping decides the dashboard and the workspace (never the
+ * request), a disabled tenant gets nothing, and every token issued leaves an audit row holding its SHA-256.
+ * The caller must already have checked that the requester may use the tenant.
+ */
+import { createHash } from 'node:crypto';
+import { buildEmbedUrl, createEmbedToken } from '@tenantdash/core';
+import type { ServerConfig } from '../config.js';
+import { ApiError, dashboardNotFound, tenantNotFound } from '../errors.js';
+import type { Store } from './store.js';
+
+export interface IssuedToken {
+  token: string;
+  dashboard_id: string;
+  expires_at: number;
+  embed_url: string;
+}
+
+export interface MintRequest {
+  tenantId: string;
+  dashboardId?: string;
+  subject: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export async function mintEmbedToken(
+  store: Store,
+  config: Pick<ServerConfig, 'papermap' | 'embedTokenTtlSeconds'>,
+  request: MintRequest,
+  now: () => number = Date.now,
+): Promise<IssuedToken> {
+  const tenant = await store.tenant(request.tenantId);
+  if (!tenant) throw tenantNotFound();
+  if (tenant.disabled) throw new ApiError(403, 'TENANT_DISABLED', 'This tenant is disabled');
+  const mapping =
+    request.dashboardId === undefined
+      ? await store.defaultDashboard(request.tenantId)
+      : await store.dashboard(request.dashboardId);
+  if (!mapping) {
+    if (request.dashboardId === undefined) {
+      throw new ApiError(404, 'NO_DEFAULT_DASHBOARD', 'This tenant has no dashboard yet');
+    }
+    throw dashboardNotFound();
+  }
+  // A dashboard of another tenant answers exactly like a dashboard that does not exist.
+  if (mapping.tenant_id !== request.tenantId) throw dashboardNotFound();
+
+  const { papermap } = config;
+  const issued = await createEmbedToken({
+    apiKeyId: papermap.apiKeyId,
+    secretKey: papermap.secretKey,
+    workspaceId: mapping.workspace_id,
+    tenantId: mapping.tenant_id,
+    dashboardId: mapping.dashboard_id,
+    ttlSeconds: config.embedTokenTtlSeconds,
+    now,
+  });
+  const embedUrl = buildEmbedUrl({
+    token: issued.token,
+    workspaceId: mapping.workspace_id,
+    dashboardId: mapping.dashboard_id,
+    baseUrl: papermap.embedUrl,
+  });
+  await store.models.TokenAudit.create({
+    id: null,
+    tenant_id: mapping.tenant_id,
+    dashboard_id: mapping.dashboard_id,
+    subject: request.subject.slice(0, 255),
+    ip: request.ip?.slice(0, 64) ?? null,
+    user_agent: request.userAgent?.slice(0, 512) ?? null,
+    issued_at: new Date(now()),
+    expires_at: new Date(issued.expires_at * 1000),
+    token_sha256: sha256Hex(issued.token),
+  });
+  return { token: issued.token, dashboard_id: issued.dashboard_id, expires_at: issued.expires_at, embed_url: embedUrl };
+}

@@ -1,0 +1,80 @@
+/**
+ * Credit usage from Papermap's workspace-wide tenant-usage endpoint. The per-tenant endpoint's path is not
+ * documented, so a tenant's view is the workspace report filtered to its rows. The report is fetched whole
+ * (every page, up to a cap), cached briefly per period range, and paginated here: a tenant never sees
+ * another tenant's rows or counts, and repeated views do not each cost upstream credits.
+ */
+import type { PapermapClient } from './papermap-client.js';
+
+export interface UsageRange {
+  from_period?: string;
+  to_period?: string;
+}
+
+export interface UsagePage {
+  workspace_id: string;
+  tenant_id?: string;
+  usage: Record<string, unknown>[];
+  page: number;
+  per_page: number;
+  total: number;
+  total_pages: number;
+}
+
+const UPSTREAM_PAGE_SIZE = 100;
+const MAX_UPSTREAM_PAGES = 20;
+const MAX_CACHE_ENTRIES = 200;
+
+function rowsOf(data: Record<string, unknown>): Record<string, unknown>[] {
+  const usage = data.usage;
+  if (!Array.isArray(usage)) return [];
+  return usage.filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object' && !Array.isArray(row));
+}
+
+function tenantOf(row: Record<string, unknown>): unknown {
+  return row.tenant_id ?? row.tenantId;
+}
+
+export class UsageService {
+  private readonly cache = new Map<string, { expires: number; rows: Record<string, unknown>[] }>();
+
+  constructor(
+    private readonly client: PapermapClient,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async workspaceRows(range: UsageRange): Promise<Record<string, unknown>[]> {
+    const key = `${range.from_period ?? ''}|${range.to_period ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.now()) return hit.rows;
+    const rows: Record<string, unknown>[] = [];
+    for (let page = 1; page <= MAX_UPSTREAM_PAGES; page++) {
+      const data = await this.client.tenantUsage({ ...range, page, per_page: UPSTREAM_PAGE_SIZE });
+      const pageRows = rowsOf(data);
+      rows.push(...pageRows);
+      const totalPages = typeof data.total_pages === 'number' ? data.total_pages : undefined;
+      if (pageRows.length < UPSTREAM_PAGE_SIZE || (totalPages !== undefined && page >= totalPages)) break;
+    }
+    if (this.ttlMs > 0) {
+      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, { expires: this.now() + this.ttlMs, rows });
+    }
+    return rows;
+  }
+
+  async report(range: UsageRange, page: number, perPage: number, tenantId?: string): Promise<UsagePage> {
+    const all = await this.workspaceRows(range);
+    const rows = tenantId === undefined ? all : all.filter((row) => tenantOf(row) === tenantId);
+    const start = (page - 1) * perPage;
+    return {
+      workspace_id: this.client.workspaceId,
+      ...(tenantId !== undefined ? { tenant_id: tenantId } : {}),
+      usage: rows.slice(start, start + perPage),
+      page,
+      per_page: perPage,
+      total: rows.length,
+      total_pages: Math.ceil(rows.length / perPage),
+    };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The one way tests build things: a real sandbox (the local Papermap) listening on loopback, and the token
+ * server built from a test config over a temporary SQLite file, with its log lines captured.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSandbox, SANDBOX_SEED } from '@tenantdash/sandbox';
+import type { FastifyInstance } from 'fastify';
+import { SignJWT } from 'jose';
+import { buildApp, type BuildAppOptions } from '../src/app.js';
+import { loadConfig, type ServerConfig } from '../src/config.js';
+
+export { SANDBOX_SEED };
+
+export const JWT_SECRET = 'test-jwt-secret-0123456789-0123456789-abcdef';
+export const ISSUER = 'https://idp.test';
+export const AUDIENCE = 'tenantdash-test';
+export const ADMIN_KEY = 'admin-key-0123456789-abcdefghijklmnop';
+export const SANDBOX_ADMIN_TOKEN = 'sandbox-admin-token-for-tests';
+
+export interface Sandbox {
+  app: FastifyInstance;
+  url: string;
+  setFault(fault: { mode: string; delay_ms?: number; status?: number; remaining?: number }): Promise<void>;
+  clearFault(): Promise<void>;
+  /** How many dashboards exist upstream in the demo workspace. */
+  countDashboards(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(): Promise<Sandbox> {
+  const app = await buildSandbox({ databasePath: ':memory:', adminToken: SANDBOX_ADMIN_TOKEN, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('sandbox has no port');
+  const url = `http://127.0.0.1:${address.port}`;
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: {
+        'x-sandbox-admin-token': SANDBOX_ADMIN_TOKEN,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  return {
+    app,
+    url,
+    async setFault(fault) {
+      const response = await admin('PUT', '/__sandbox/faults', fault);
+      if (response.status !== 200) throw new Error(`setFault: ${response.status}`);
+    },
+    async clearFault() {
+      await admin('DELETE', '/__sandbox/faults');
+    },
+    async countDashboards() {
+      const response = await admin('GET', `/__sandbox/dashboards?workspace_id=${SANDBOX_SEED.workspaceId}`);
+      return ((await response.json()) as { count: number }).count;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** The environment a test server starts from; `overrides` replace or (with undefined) remove variables. */
+export function testEnv(sandboxUrl: string, overrides: Record<string, string | undefined> = {}) {
+  return {
+    PAPERMAP_API_KEY_ID: SANDBOX_SEED.apiKeyId,
+    PAPERMAP_SECRET_KEY: SANDBOX_SEED.secretKey,
+    PAPERMAP_WORKSPACE_ID: SANDBOX_SEED.workspaceId,
+    PAPERMAP_API_URL: `${sandboxUrl}/`,
+    PAPERMAP_EMBED_URL: `${sandboxUrl}/embedded/dashboard`,
+    AUTH_JWT_SECRET: JWT_SECRET,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_TENANTS_CLAIM: 'tenants',
+    AUTH_ADMIN_CLAIM: 'td_admin',
+    ADMIN_API_KEYS: ADMIN_KEY,
+    UPSTREAM_TIMEOUT_MS: '2000',
+    UPSTREAM_RETRIES: '2',
+    UPSTREAM_RETRY_BASE_DELAY_MS: '5',
+    RATE_LIMIT_TOKEN_MAX: '1000',
+    RATE_LIMIT_GLOBAL_MAX: '10000',
+    CORS_ORIGINS: 'https://app.example.com',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+}
+
+export interface TestServer {
+  app: FastifyInstance;
+  config: ServerConfig;
+  logs: string[];
+  dir: string;
+  /** Row counts per table, to assert that nothing was stored. */
+  counts(): Promise<{ tenants: number; dashboards: number; audit: number; idempotency: number }>;
+  close(): Promise<void>;
+}
+
+export async function buildTestServer(
+  sandboxUrl: string,
+  overrides: Record<string, string | undefined> = {},
+  options: Omit<BuildAppOptions, 'logStream'> = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tenantdash-server-'));
+  const config = loadConfig(testEnv(sandboxUrl, { DATABASE_URL: `sqlite:${join(dir, 'test.sqlite')}`, ...overrides }));
+  const logs: string[] = [];
+  const app = await buildApp(config, { ...options, logStream: { write: (line) => void logs.push(line) } });
+  return {
+    app,
+    config,
+    logs,
+    dir,
+    async counts() {
+      const { models } = app.store;
+      return {
+        tenants: await models.Tenant.count(),
+        dashboards: await models.TenantDashboard.count(),
+        audit: await models.TokenAudit.count(),
+        idempotency: await models.IdempotencyRecord.count(),
+      };
+    },
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface JwtOptions {
+  sub?: string;
+  tenants?: string[] | string;
+  admin?: boolean;
+  issuer?: string;
+  audience?: string;
+  secret?: string;
+  expiresInSeconds?: number;
+  alg?: string;
+}
+
+export async function jwt(options: JwtOptions = {}): Promise<string> {
+  const claims: Record<string, unknown> = {};
+  if (options.tenants !== undefined) claims.tenants = options.tenants;
+  if (options.admin) claims.td_admin = true;
+  const now = Math.floor(Date.now() / 1000);
+  let builder = new SignJWT(claims)
+    .setProtectedHeader({ alg: options.alg ?? 'HS256' })
+    .setIssuedAt(now)
+    .setIssuer(options.issuer ?? ISSUER)
+    .setAudience(options.audience ?? AUDIENCE)
+    .setExpirationTime(now + (options.expiresInSeconds ?? 600));
+  if (options.sub !== '') builder = builder.setSubject(options.sub ?? 'user-1');
+  return builder.sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const adminKey = { 'x-admin-key': ADMIN_KEY };
