@@ -1,0 +1,34 @@
+// @tenantdash/react: every public name is exported here, on purpose.
+export {
+  TenantDashboard,
+  DEFAULT_REFERRER_POLICY,
+  DEFAULT_SANDBOX,
+  DEFAULT_TITLE,
+} from './TenantDashboard.js';
+export type { TenantDashboardProps, TenantDashboardState } from './TenantDashboard.js';
+
+export { useEmbedToken, embedTokenQueryKey, MAX_RETRIES, retryDelay } from './use-embed-token.js';
+export type { EmbedTokenStatus, UseEmbedTokenOptions, UseEmbedTokenResult } from './use-embed-token.js';
+
+export { TenantDashProvider } from './context.js';
+export type { TenantDashSettings } from './context.js';
+
+export { DEFAULT_TOKEN_URL } from './fetch-token.js';
+export type {
+  EmbedToken,
+  EmbedTokenResponse,
+  FetchToken,
+  FetchTokenRequest,
+  TokenEndpointOptions,
+} from './fetch-token.js';
+
+export { computeTokenSchedule, DEFAULT_REFRESH_MARGIN_MS, SRC_SWAP_LEAD_MS } from './schedule.js';
+export type { ScheduleInput, TokenSchedule } from './schedule.js';
+
+export { TenantDashboardError, isTenantDashboardError } from './errors.js';
+export type { TenantDashboardErrorCode } from './errors.js';
+
+export { MESSAGE_VERSION } from './messages.js';
+export type { FrameMessage } from './messages.js';
+
+export type { ErrorSlotProps, ExpiredSlotProps } from './slots.js';

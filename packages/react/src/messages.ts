@@ -1,0 +1,52 @@
+/**
+ * The sandbox's postMessage extension (apps/sandbox/README.md). Real Papermap documents no messages, so
+ * everything here is optional: a page that never says `ready` gets new tokens as a new `src` instead.
+ */
+export const MESSAGE_PREFIX = 'tenantdash:';
+export const MESSAGE_VERSION = 1;
+
+export type FrameMessage =
+  | { type: 'tenantdash:ready' }
+  | { type: 'tenantdash:resize'; height: number }
+  | { type: 'tenantdash:token-expiring' }
+  | { type: 'tenantdash:token-expired' };
+
+/** The origin of an embed URL, or undefined when it has none we can trust. */
+export function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Accepts only a well-formed message from our own frame's window at the embed origin. */
+export function readFrameMessage(
+  event: MessageEvent,
+  frame: Window | null | undefined,
+  origin: string | undefined,
+): FrameMessage | undefined {
+  if (!frame || !origin || event.source !== frame || event.origin !== origin) return undefined;
+  const data: unknown = event.data;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { type, version, height } = data as Record<string, unknown>;
+  if (version !== MESSAGE_VERSION || typeof type !== 'string') return undefined;
+  switch (type) {
+    case 'tenantdash:ready':
+    case 'tenantdash:token-expiring':
+    case 'tenantdash:token-expired':
+      return { type };
+    case 'tenantdash:resize':
+      return typeof height === 'number' && Number.isFinite(height) && height >= 0
+        ? { type, height: Math.ceil(height) }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function setTokenMessage(token: string, expiresAt: number) {
+  return { type: 'tenantdash:set-token', version: MESSAGE_VERSION, token, expires_at: expiresAt } as const;
+}

@@ -1,0 +1,53 @@
+/**
+ * When to refresh an embed token, and when a frame that cannot take tokens by message must get a new `src`.
+ * One pure function so every timing rule is testable without React, timers or a network.
+ */
+
+/** How long before expiry a fresh token is fetched, for tokens that live long enough. */
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/** Short-lived tokens refresh after at most this share of their lifetime has passed... */
+export const SHORT_TTL_MARGIN_FRACTION = 0.25;
+/** ...but never earlier than this after they arrive, so a bad server cannot drive a fetch loop. */
+export const MIN_REFRESH_DELAY_MS = 5 * 1000;
+/** A frame without the message extension gets its new `src` this long before the old token dies. */
+export const SRC_SWAP_LEAD_MS = 15 * 1000;
+/** After a failed refresh, the next attempt while the old token still lives. */
+export const REFRESH_RETRY_INTERVAL_MS = 30 * 1000;
+/** `Date` headers have one-second resolution: a smaller difference is not skew. */
+export const DATE_RESOLUTION_MS = 1000;
+
+export interface ScheduleInput {
+  /** The token's `expires_at`, Unix seconds on the server's clock. */
+  expiresAt: number;
+  /** The token response's `Date` header in ms (server clock), when it was readable. */
+  serverDate?: number | undefined;
+  /** Local time (ms) when the response arrived. */
+  receivedAt: number;
+  /** Desired refresh margin; scaled down for short lifetimes. Default 5 minutes. */
+  marginMs?: number | undefined;
+}
+
+export interface TokenSchedule {
+  /** Local clock minus server clock, in ms (positive: the browser is ahead). */
+  skewMs: number;
+  /** When the token expires, on the local clock (ms). */
+  expiresAtMs: number;
+  /** When to fetch the next token, on the local clock (ms). */
+  refreshAtMs: number;
+  /** When a frame that cannot take a token by message must load a new `src`, on the local clock (ms). */
+  swapSrcAtMs: number;
+}
+
+export function computeTokenSchedule(input: ScheduleInput): TokenSchedule {
+  const { expiresAt, serverDate, receivedAt, marginMs = DEFAULT_REFRESH_MARGIN_MS } = input;
+  const rawSkew = serverDate === undefined || !Number.isFinite(serverDate) ? 0 : receivedAt - serverDate;
+  const skewMs = Math.abs(rawSkew) < DATE_RESOLUTION_MS ? 0 : rawSkew;
+  const expiresAtMs = expiresAt * 1000 + skewMs;
+  const ttlMs = Math.max(0, expiresAtMs - receivedAt);
+  const margin = Math.min(Math.max(0, marginMs), ttlMs * SHORT_TTL_MARGIN_FRACTION);
+  const refreshAtMs = Math.max(expiresAtMs - margin, receivedAt + Math.min(MIN_REFRESH_DELAY_MS, ttlMs));
+  // Swap after the refresh is due (so the new token is there) and before the old one dies.
+  const lead = Math.min(SRC_SWAP_LEAD_MS, (expiresAtMs - refreshAtMs) / 2);
+  const swapSrcAtMs = Math.max(refreshAtMs, expiresAtMs - lead);
+  return { skewMs, expiresAtMs, refreshAtMs, swapSrcAtMs };
+}

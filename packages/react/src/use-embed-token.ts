@@ -1,0 +1,156 @@
+import { buildEmbedUrl } from '@tenantdash/core';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useReducer } from 'react';
+import {
+  mergeSettings,
+  useResolvedQueryClient,
+  useTenantDashSettings,
+  type TenantDashSettings,
+} from './context.js';
+import { TenantDashboardError, isRetryable, isTenantDashboardError } from './errors.js';
+import { readToken, requestToken, type EmbedToken } from './fetch-token.js';
+import { REFRESH_RETRY_INTERVAL_MS } from './schedule.js';
+import { useLatest } from './use-latest.js';
+
+/** Token fetches per failure: the first try and this many retries, with exponential backoff. */
+export const MAX_RETRIES = 3;
+export const RETRY_BASE_DELAY_MS = 1000;
+export const RETRY_MAX_DELAY_MS = 30 * 1000;
+/** How long an unused token stays cached (in memory only) after its last dashboard unmounts. */
+export const TOKEN_CACHE_MS = 60 * 1000;
+
+export const retryDelay = (attempt: number) =>
+  Math.min(RETRY_BASE_DELAY_MS * 2 ** attempt, RETRY_MAX_DELAY_MS);
+
+export interface UseEmbedTokenOptions extends TenantDashSettings {
+  tenantId: string;
+  /** Omit to let the token server pick the tenant's dashboard. */
+  dashboardId?: string | undefined;
+  /** Adds `debug=true` to a URL built here. */
+  debug?: boolean | undefined;
+  /** Default true; false keeps the hook idle. */
+  enabled?: boolean | undefined;
+}
+
+export type EmbedTokenStatus = 'loading' | 'ready' | 'error' | 'expired';
+
+export interface UseEmbedTokenResult {
+  status: EmbedTokenStatus;
+  /** The newest token that is still valid (kept while a refresh fails). */
+  token: EmbedToken | undefined;
+  /** The URL to load: the server's `embed_url`, or one built from `workspaceId`. */
+  embedUrl: string | undefined;
+  /** The last failure, also while an older token is still shown. */
+  error: TenantDashboardError | undefined;
+  /** A fetch is in flight while a token is already there. */
+  isRefreshing: boolean;
+  /** Fetch a new token now. */
+  refresh: () => void;
+}
+
+function toError(error: unknown): TenantDashboardError {
+  if (isTenantDashboardError(error)) return error;
+  return new TenantDashboardError('TOKEN_FETCH_FAILED', 'The token could not be fetched');
+}
+
+export function embedTokenQueryKey(tenantId: string, dashboardId: string | undefined, tokenUrl?: string) {
+  return ['tenantdash', 'embed-token', tenantId, dashboardId ?? null, tokenUrl ?? null] as const;
+}
+
+/** Fetches and keeps refreshing an embed token; for apps that render their own frame. */
+export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResult {
+  const settings = mergeSettings(useTenantDashSettings(), options);
+  const { tenantId, dashboardId, debug, enabled = true } = options;
+  const { workspaceId, embedBaseUrl, refreshMarginMs } = settings;
+  const now = settings.now ?? Date.now;
+  const client = useResolvedQueryClient(settings.queryClient);
+  const latest = useLatest({ settings, now });
+
+  const query = useQuery<EmbedToken, unknown>(
+    {
+      queryKey: embedTokenQueryKey(tenantId, dashboardId, settings.tokenUrl),
+      queryFn: async () => {
+        const { settings: s, now: clock } = latest.current;
+        const request = { tenantId, dashboardId };
+        const answer = s.fetchToken ? await s.fetchToken(request) : await requestToken(request, s);
+        return readToken(answer, clock, refreshMarginMs);
+      },
+      enabled: enabled && tenantId.length > 0,
+      // Fresh until its refresh time; visibility and reconnect refetch only a stale token.
+      staleTime: (q) => {
+        const data = q.state.data;
+        return data ? Math.max(0, data.schedule.refreshAtMs - data.receivedAt) : 0;
+      },
+      // The refresh timer. React Query skips it while the tab is hidden (no polling in the background).
+      refetchInterval: (q) => {
+        const data = q.state.data;
+        if (!data) return false;
+        const due = data.schedule.refreshAtMs - latest.current.now();
+        return due > 0 ? due : REFRESH_RETRY_INTERVAL_MS;
+      },
+      refetchIntervalInBackground: false,
+      refetchOnWindowFocus: true,
+      refetchOnReconnect: true,
+      retry: (count, error) => count < MAX_RETRIES && isRetryable(error),
+      retryDelay,
+      gcTime: TOKEN_CACHE_MS,
+    },
+    client,
+  );
+
+  const data = query.data;
+  const expired = data !== undefined && now() >= data.schedule.expiresAtMs;
+
+  // Re-render the moment the token dies, so the state flips to expired even when nothing else happens.
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (!data || expired) return;
+    const id = setTimeout(tick, Math.max(0, data.schedule.expiresAtMs - now()));
+    return () => clearTimeout(id);
+  }, [data, expired, now]);
+
+  const built = useMemo((): { url?: string; error?: TenantDashboardError } => {
+    if (!data) return {};
+    if (data.embedUrl) return { url: data.embedUrl };
+    if (!workspaceId) {
+      return {
+        error: new TenantDashboardError('CONFIG_INVALID', 'No embed_url in the answer and no workspaceId'),
+      };
+    }
+    try {
+      return {
+        url: buildEmbedUrl({
+          token: data.token,
+          workspaceId,
+          dashboardId: data.dashboardId,
+          baseUrl: embedBaseUrl,
+          debug: debug ?? false,
+        }),
+      };
+    } catch {
+      return { error: new TenantDashboardError('CONFIG_INVALID', 'The embed URL could not be built') };
+    }
+  }, [data, workspaceId, embedBaseUrl, debug]);
+
+  const refetch = query.refetch;
+  // A person pressing retry should not wait out a backoff: restart the attempt (the old one is aborted).
+  const refresh = useCallback(() => void refetch({ cancelRefetch: true }), [refetch]);
+
+  const error =
+    built.error ?? (query.error === null || query.error === undefined ? undefined : toError(query.error));
+  let status: EmbedTokenStatus;
+  if (built.error) status = 'error';
+  else if (data && !expired) status = 'ready';
+  // A dead token being replaced shows as loading, unless the last attempt failed: no flicker per retry.
+  else if (data && expired) status = query.isFetching && !error ? 'loading' : 'expired';
+  else status = error ? 'error' : 'loading';
+
+  return {
+    status,
+    token: status === 'ready' ? data : undefined,
+    embedUrl: status === 'ready' ? built.url : undefined,
+    error,
+    isRefreshing: query.isFetching && data !== undefined,
+    refresh,
+  };
+}
