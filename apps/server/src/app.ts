@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
+import fp from 'fastify-plugin';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import type { Sequelize } from 'sequelize';
 import type { ServerConfig } from './config.js';
@@ -51,7 +52,8 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
 
   installErrorHandling(fastify);
   fastify.setValidatorCompiler(strictValidator());
-  fastify.removeContentTypeParser('application/json');
+  // JSON only: a text/plain body is refused with 415 instead of reaching the schemas as a string.
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: config.http.bodyLimitBytes },
@@ -139,7 +141,8 @@ export function serverOptions(config: ServerConfig, logStream?: { write(line: st
 export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { logStream, ...pluginOptions } = options;
   const app = Fastify(serverOptions(config, logStream));
-  await app.register(tenantdash, { config, ...pluginOptions });
+  // Unencapsulated here, so the root app carries the error handling and `app.store` (used by tests and the CLI).
+  await app.register(fp(tenantdash, { name: 'tenantdash', fastify: '5.x' }), { config, ...pluginOptions });
   await app.ready();
   return app;
 }

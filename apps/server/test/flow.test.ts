@@ -1,0 +1,100 @@
+/** The whole flow over real sockets: provision → token → the sandbox's embed page accepts it. */
+import { decodeEmbedToken } from '@tenantdash/core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADMIN_KEY, buildTestServer, jwt, SANDBOX_SEED, startSandbox, type Sandbox, type TestServer } from './helper.js';
+
+let sandbox: Sandbox;
+let server: TestServer;
+let base: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  server = await buildTestServer(sandbox.url, { EMBED_TOKEN_TTL_SECONDS: '600' });
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  await server?.close();
+  await sandbox?.close();
+});
+
+it('provisions over HTTP, mints a token, and the sandbox embed page renders the dashboard', async () => {
+  const created = await fetch(`${base}/api/v1/dashboards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-key': ADMIN_KEY, 'idempotency-key': 'flow-1' },
+    body: JSON.stringify({ tenant_id: 'org-123', name: 'Revenue', description: 'Per month' }),
+  });
+  expect(created.status).toBe(201);
+  const dashboard = (await created.json()) as { dashboard_id: string };
+
+  const user = await jwt({ sub: 'alice', tenants: ['org-123'] });
+  const started = Math.floor(Date.now() / 1000);
+  const response = await fetch(`${base}/api/v1/dashboards/iframe-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${user}`, 'user-agent': 'flow-test/1.0' },
+    body: JSON.stringify({ tenant_id: 'org-123' }),
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  const issued = (await response.json()) as { token: string; dashboard_id: string; expires_at: number; embed_url: string };
+  expect(Object.keys(issued).sort()).toEqual(['dashboard_id', 'embed_url', 'expires_at', 'token']);
+  expect(issued.dashboard_id).toBe(dashboard.dashboard_id);
+  expect(issued.expires_at - started).toBeGreaterThanOrEqual(599);
+  expect(issued.expires_at - started).toBeLessThanOrEqual(601);
+
+  const claims = decodeEmbedToken(issued.token);
+  expect(claims).toMatchObject({
+    api_key_id: SANDBOX_SEED.apiKeyId,
+    workspace_id: SANDBOX_SEED.workspaceId,
+    tenant_id: 'org-123',
+    dashboard_id: dashboard.dashboard_id,
+    valid_until: issued.expires_at,
+  });
+
+  const embedUrl = new URL(issued.embed_url);
+  expect(embedUrl.origin + embedUrl.pathname).toBe(`${sandbox.url}/embedded/dashboard`);
+  expect(embedUrl.searchParams.get('embedded-token')).toBe(issued.token);
+  expect(embedUrl.searchParams.get('workspace-id')).toBe(SANDBOX_SEED.workspaceId);
+  expect(embedUrl.searchParams.get('dashboard-id')).toBe(dashboard.dashboard_id);
+
+  const page = await fetch(issued.embed_url);
+  const html = await page.text();
+  expect(page.status).toBe(200);
+  expect(html).toContain('data-embed-status="ok"');
+  expect(html).not.toContain('data-error-code');
+
+  // The audit row: who, where from, when, and the token's hash — never the token.
+  const rows = await server.app.store.models.TokenAudit.findAll();
+  expect(rows).toHaveLength(1);
+  const row = rows[0]!;
+  expect(row.tenant_id).toBe('org-123');
+  expect(row.dashboard_id).toBe(dashboard.dashboard_id);
+  expect(row.subject).toBe('user:alice');
+  expect(row.ip).toBe('127.0.0.1');
+  expect(row.user_agent).toBe('flow-test/1.0');
+  expect(Math.floor(new Date(row.expires_at).getTime() / 1000)).toBe(issued.expires_at);
+  const { createHash } = await import('node:crypto');
+  expect(row.token_sha256).toBe(createHash('sha256').update(issued.token).digest('hex'));
+  expect(JSON.stringify(row.toJSON())).not.toContain(issued.token);
+  expect(JSON.stringify(row.toJSON())).not.toContain(claims.signature);
+
+  // Logged, without the token or its signature.
+  const logs = server.logs.join('\n');
+  expect(logs).toContain('embed token issued');
+  expect(logs).not.toContain(issued.token);
+  expect(logs).not.toContain(claims.signature);
+  expect(logs).not.toContain(user);
+});
+
+it('a token edited to point at another tenant is refused by the embed page', async () => {
+  const user = await jwt({ sub: 'bob', tenants: ['org-123'] });
+  const response = await fetch(`${base}/api/v1/dashboards/iframe-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${user}` },
+    body: JSON.stringify({ tenantId: 'org-123' }),
+  });
+  const issued = (await response.json()) as { embed_url: string };
+  const page = await fetch(issued.embed_url.replace('dashboard-id=', 'dashboard-id=x'));
+  expect(page.status).not.toBe(200);
+  expect(await page.text()).toContain('data-error-code');
+});
