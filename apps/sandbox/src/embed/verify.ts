@@ -1,0 +1,65 @@
+import { TokenError, decodeEmbedToken, verifyEmbedToken, type EmbedTokenClaims } from '@tenantdash/core';
+import type { SandboxConfig } from '../config.js';
+import type { DashboardAttrs } from '../db/models.js';
+import type { SandboxStore } from '../db/store.js';
+
+/** Why an embed was refused: a stable code and the HTTP status it is served with. */
+export class EmbedRefusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+  ) {
+    super(code);
+    this.name = 'EmbedRefusal';
+  }
+}
+
+const TOKEN_STATUS: Record<string, number> = {
+  TOKEN_MALFORMED: 400,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_LIFETIME_EXCEEDED: 401,
+};
+
+export interface VerifiedEmbed {
+  claims: EmbedTokenClaims;
+  dashboard: DashboardAttrs;
+}
+
+/**
+ * Everything Papermap checks on an embed (core's verifyEmbedToken), plus what the MAC does not cover
+ * (PROTOCOL.md 6.1): the URL's ids must be the token's, and the dashboard must exist in that workspace.
+ */
+export async function verifyEmbed(
+  store: SandboxStore,
+  config: SandboxConfig,
+  input: { token: string; workspaceId: string; dashboardId: string },
+): Promise<VerifiedEmbed> {
+  let claims: EmbedTokenClaims;
+  try {
+    claims = await verifyEmbedToken(input.token, {
+      resolveKey: (apiKeyId) => store.findKey(apiKeyId),
+      now: config.now,
+      maxLifetimeSeconds: config.maxLifetimeSeconds,
+      leewaySeconds: config.leewaySeconds,
+    });
+  } catch (error) {
+    if (error instanceof TokenError) throw new EmbedRefusal(error.code, TOKEN_STATUS[error.code] ?? 401);
+    throw error;
+  }
+  if (claims.workspace_id !== input.workspaceId || claims.dashboard_id !== input.dashboardId) {
+    throw new EmbedRefusal('TOKEN_MISMATCH', 403);
+  }
+  const dashboard = await store.findDashboard(claims.workspace_id, claims.dashboard_id);
+  if (dashboard === undefined) throw new EmbedRefusal('DASHBOARD_NOT_FOUND', 404);
+  return { claims, dashboard };
+}
+
+/** The workspace a (possibly bad) token names, only to pick the error page's allow-list; undefined if unreadable. */
+export function claimedWorkspace(token: string): string | undefined {
+  try {
+    return decodeEmbedToken(token).workspace_id;
+  } catch {
+    return undefined;
+  }
+}
