@@ -198,8 +198,12 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new SettingError(name, 'must be true or false');
 }
 
-/** Validates an environment into the server's settings. Throws `SettingError` on the first bad variable. */
-export function loadConfig(env: Env): ServerConfig {
+/**
+ * Validates an environment into the server's settings. Throws `SettingError` on the first bad variable.
+ * `hostAuthorization`: the settings are for the plugin inside a host app whose `authorize` hook decides
+ * access, so no JWT or admin key settings are required.
+ */
+export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = {}): ServerConfig {
   const adminApiKeys = list(env, 'ADMIN_API_KEYS');
   if (adminApiKeys.some((key) => key.length < 24)) {
     throw new SettingError('ADMIN_API_KEYS', 'must hold keys of at least 24 characters');
@@ -207,7 +211,7 @@ export function loadConfig(env: Env): ServerConfig {
   const secretKey = required(env, 'PAPERMAP_SECRET_KEY');
   if (/\s/.test(secretKey)) throw new SettingError('PAPERMAP_SECRET_KEY', 'must not contain whitespace');
   const auth = { jwt: jwt(env), adminApiKeys };
-  if (auth.jwt === undefined && adminApiKeys.length === 0) {
+  if (auth.jwt === undefined && adminApiKeys.length === 0 && options.hostAuthorization !== true) {
     throw new SettingError('AUTH_JWT_SECRET', 'or AUTH_JWKS_URL or ADMIN_API_KEYS is required: nobody could call the API');
   }
   const config: ServerConfig = {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, SettingError } from '../src/config.js';
+import { testEnv } from './helper.js';
+
+const base = testEnv('http://127.0.0.1:9');
+
+function problem(overrides: Record<string, string | undefined>): string {
+  try {
+    loadConfig({ ...base, ...overrides });
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('loadConfig', () => {
+  it('fills the documented defaults and freezes the result', () => {
+    const config = loadConfig({
+      PAPERMAP_API_KEY_ID: 'ak_x',
+      PAPERMAP_SECRET_KEY: 'sk_x',
+      PAPERMAP_WORKSPACE_ID: 'ws_x',
+      ADMIN_API_KEYS: 'k'.repeat(24),
+    });
+    expect(config.papermap.apiUrl).toBe('https://prod.dataapi.papermap.ai');
+    expect(config.papermap.embedUrl).toBe('https://papermap.ai/embedded/dashboard');
+    expect(config.databaseUrl).toBe('sqlite:./data/tenantdash.sqlite');
+    expect(config.embedTokenTtlSeconds).toBe(3600);
+    expect(config.http).toMatchObject({ port: 4000, host: '127.0.0.1', trustProxy: false, corsOrigins: [] });
+    expect(config.auth.jwt).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.papermap)).toBe(true);
+  });
+
+  it('normalises a trailing slash on the API URL', () => {
+    expect(loadConfig({ ...base, PAPERMAP_API_URL: 'https://prod.dataapi.papermap.ai/' }).papermap.apiUrl).toBe(
+      'https://prod.dataapi.papermap.ai',
+    );
+  });
+
+  const cases: [string, Record<string, string | undefined>, string][] = [
+    ['a missing key id', { PAPERMAP_API_KEY_ID: undefined }, 'PAPERMAP_API_KEY_ID is required'],
+    ['a blank secret', { PAPERMAP_SECRET_KEY: '   ' }, 'PAPERMAP_SECRET_KEY is required'],
+    ['a workspace with a control character', { PAPERMAP_WORKSPACE_ID: 'ws\u0001' }, 'PAPERMAP_WORKSPACE_ID must not contain control characters or lone surrogates'],
+    ['a non-URL API base', { PAPERMAP_API_URL: 'prod.dataapi' }, 'PAPERMAP_API_URL must be an absolute http(s) URL'],
+    ['a TTL over the cap', { EMBED_TOKEN_TTL_SECONDS: '86401' }, 'EMBED_TOKEN_TTL_SECONDS must be between 30 and 86400'],
+    ['a TTL that is not a number', { EMBED_TOKEN_TTL_SECONDS: '1h' }, 'EMBED_TOKEN_TTL_SECONDS must be a whole number'],
+    ['a port out of range', { PORT: '70000' }, 'PORT must be between 0 and 65535'],
+    ['a CORS origin with a path', { CORS_ORIGINS: 'https://a.example.com/app' }, 'CORS_ORIGINS must hold exact origins without path or trailing slash'],
+    ['a short JWT secret', { AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 bytes long'],
+    ['both JWT modes', { AUTH_JWKS_URL: 'https://idp.test/jwks' }, 'AUTH_JWT_SECRET and AUTH_JWKS_URL are exclusive: set only one'],
+    ['a JWT without audience', { AUTH_AUDIENCE: undefined }, 'AUTH_AUDIENCE is required'],
+    ['a short admin key', { ADMIN_API_KEYS: 'short-key' }, 'ADMIN_API_KEYS must hold keys of at least 24 characters'],
+    ['no way to authenticate', { AUTH_JWT_SECRET: undefined, ADMIN_API_KEYS: undefined }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL or ADMIN_API_KEYS is required: nobody could call the API'],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['an unanchored id pattern', { ID_PATTERN: '[a-z]+' }, 'ID_PATTERN must be anchored with ^ and $'],
+    ['a bad trust proxy', { TRUST_PROXY: 'yes please' }, 'TRUST_PROXY must be true, false, a hop count or a list of addresses'],
+    ['an unknown database', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must start with sqlite: (or postgres:)'],
+  ];
+  for (const [name, overrides, message] of cases) {
+    it(`refuses ${name} with one line naming the variable`, () => {
+      expect(problem(overrides)).toBe(message);
+    });
+  }
+
+  it('never echoes a secret value in its message', () => {
+    const secret = 'sk_super secret';
+    const message = problem({ PAPERMAP_SECRET_KEY: secret });
+    expect(message).toBe('PAPERMAP_SECRET_KEY must not contain whitespace');
+    expect(message).not.toContain('super');
+    expect(problem({ AUTH_JWT_SECRET: 'tiny-secret-value' })).not.toContain('tiny-secret-value');
+  });
+});

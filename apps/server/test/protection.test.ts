@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, adminKey, bearer, buildTestServer, jwt, SANDBOX_SEED, startSandbox, type Sandbox, type TestServer } from './helper.js';
+
+let sandbox: Sandbox;
+let server: TestServer;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  server = await buildTestServer(sandbox.url, { RATE_LIMIT_TOKEN_MAX: '3', RATE_LIMIT_GLOBAL_MAX: '1000' });
+  for (const tenant of ['t1', 't2']) {
+    await server.app.inject({ method: 'POST', url: '/api/v1/dashboards', headers: adminKey, payload: { tenant_id: tenant, name: tenant } });
+  }
+});
+afterAll(async () => {
+  await server?.close();
+  await sandbox?.close();
+});
+
+const mint = (headers: Record<string, string>, payload: object, remoteAddress = '127.0.0.1') =>
+  server.app.inject({ method: 'POST', url: '/api/v1/dashboards/iframe-token', headers, payload, remoteAddress });
+
+describe('rate limits on the token endpoint', () => {
+  it('counts per user and tenant, with standard headers and the shared 429 body', async () => {
+    const alice = bearer(await jwt({ sub: 'alice', tenants: ['t1', 't2'] }));
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 4; i++) {
+      last = await mint(alice, { tenant_id: 't1' });
+      statuses.push(last.statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(last!.headers['x-ratelimit-limit']).toBe('3');
+    expect(last!.headers['x-ratelimit-remaining']).toBe('0');
+    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(last!.json()).toEqual({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      error: 'Too Many Requests',
+      message: expect.stringMatching(/^Too many requests, retry in /),
+    });
+    // Another tenant of the same user, and another user of the same tenant, have their own budgets.
+    expect((await mint(alice, { tenant_id: 't2' })).statusCode).toBe(200);
+    const bob = bearer(await jwt({ sub: 'bob', tenants: ['t1'] }));
+    expect((await mint(bob, { tenant_id: 't1' })).statusCode).toBe(200);
+    // camelCase does not open a second budget.
+    expect((await mint(alice, { tenantId: 't1' })).statusCode).toBe(429);
+    // Refused requests issued nothing: 3 (alice t1) + 1 (alice t2) + 1 (bob) audit rows.
+    expect((await server.counts()).audit).toBe(5);
+  });
+
+  it('counts unauthenticated callers per IP, before refusing them', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await mint(bearer('forged'), { tenant_id: 't1' }, '10.0.0.7')).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    // Another address is unaffected.
+    expect((await mint({}, { tenant_id: 't1' }, '10.0.0.8')).statusCode).toBe(401);
+  });
+});
+
+describe('headers', () => {
+  it('sends security headers and no-store on tokens', async () => {
+    const response = await mint(bearer(await jwt({ sub: 'carol', tenants: ['t2'] })), { tenant_id: 't2' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['strict-transport-security']).toContain('max-age=');
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('allows exactly the configured CORS origins', async () => {
+    const preflight = (origin: string) =>
+      server.app.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/dashboards/iframe-token',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(allowed.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, Idempotency-Key');
+    for (const origin of ['https://evil.example.com', 'https://app.example.com.evil.test', 'http://app.example.com']) {
+      expect((await preflight(origin)).headers['access-control-allow-origin']).toBeUndefined();
+    }
+  });
+});
+
+describe('logs', () => {
+  it('never hold credentials, tokens, signatures or query strings', async () => {
+    server.logs.length = 0;
+    const user = await jwt({ sub: 'dave', tenants: ['t1'] });
+    const issued = (await mint(bearer(user), { tenant_id: 't1' }, '10.1.1.1')).json();
+    await server.app.inject({ url: '/api/v1/tenants/t1/usage?from_period=2026-01&secret=sk_leak', headers: bearer(user) });
+    await server.app.inject({ url: '/api/v1/tenants', headers: { 'x-admin-key': ADMIN_KEY } });
+    await server.app.inject({ url: `/nope?embedded-token=${encodeURIComponent(issued.token)}` });
+    const logs = server.logs.join('\n');
+    expect(logs).toContain('"url":"/api/v1/tenants/t1/usage"');
+    expect(logs).toContain('"url":"/nope"');
+    for (const secret of [user, issued.token, ADMIN_KEY, SANDBOX_SEED.secretKey, 'sk_leak', 'from_period']) {
+      expect(logs).not.toContain(secret);
+    }
+    expect(logs).not.toMatch(/[0-9a-f]{64}/);
+  });
+
+  it('5xx answers are generic', async () => {
+    await sandbox.setFault({ mode: 'error', status: 500 });
+    const response = await server.app.inject({ url: '/api/v1/usage', headers: adminKey });
+    await sandbox.clearFault();
+    expect(response.statusCode).toBe(502);
+    expect(response.json()).toEqual({
+      statusCode: 502,
+      code: 'UPSTREAM_ERROR',
+      error: 'Bad Gateway',
+      message: 'Papermap could not complete the request',
+    });
+  });
+});
