@@ -70,10 +70,13 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
   const [frameState, setFrame] = useState<Frame>();
   const [messaging, setMessaging] = useState(false);
   const [height, setHeight] = useState<number>();
+  // The token handed over by message and not yet accepted.
+  const handed = useRef<EmbedToken>(undefined);
   // What the frame shows: the loaded token, or (first render, other dashboard) the current one at once.
   const frame =
     frameState?.key === key ? frameState : token && embedUrl ? { key, url: embedUrl, token } : undefined;
   const origin = originOf(frame?.url);
+  const live = useLatest({ token, frame });
 
   useEffect(() => {
     if (!token || !embedUrl) return;
@@ -81,20 +84,23 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
       setFrame({ key, url: embedUrl, token });
       setMessaging(false);
       setHeight(undefined);
+      handed.current = undefined;
       return;
     }
     if (frameState.token === token) return;
-    if (messaging) {
-      // The page takes tokens by message: hand it over, keep the src, no reload.
+    if (messaging && handed.current !== token) {
+      // The page takes tokens by message: hand it over; on `token-accepted` the src stays, no reload.
+      handed.current = token;
       frameRef.current?.contentWindow?.postMessage(
         setTokenMessage(token.token, token.expiresAt),
-        origin ?? '/',
+        origin ?? '',
       );
-      setFrame({ ...frameState, token });
-      return;
     }
-    // Otherwise keep the loaded page on its own token until just before it dies, then load the new one.
-    const swap = () => setFrame({ key, url: embedUrl, token });
+    // Otherwise (or if the page never accepts it) the loaded page keeps its own token until just before
+    // that dies, then loads the new one: at most one reload per token lifetime.
+    // Only if the page still holds the token this timer was set for (an accepted hand-over may have won).
+    const loaded = frameState.token;
+    const swap = () => setFrame((f) => (f?.token === loaded ? { key, url: embedUrl, token } : f));
     const delay = frameState.token.schedule.swapSrcAtMs - now();
     if (delay <= 0) return swap();
     const id = setTimeout(swap, delay);
@@ -106,14 +112,43 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
     const onMessage = (event: MessageEvent) => {
       const message = readFrameMessage(event, frameRef.current?.contentWindow, origin);
       if (!message) return;
-      if (message.type === 'tenantdash:ready') setMessaging(true);
-      else if (message.type === 'tenantdash:resize') {
-        if (latest.current.autoHeight !== false) setHeight(message.height);
-      } else refresh();
+      const follow = latest.current.autoHeight !== false;
+      switch (message.type) {
+        case 'tenantdash:ready':
+          setMessaging(true);
+          if (follow && message.height !== undefined) setHeight(message.height);
+          break;
+        case 'tenantdash:resize':
+          if (follow) setHeight(message.height);
+          break;
+        case 'tenantdash:token-accepted': {
+          const accepted = handed.current;
+          if (accepted)
+            setFrame((f) => (f && f.token.receivedAt < accepted.receivedAt ? { ...f, token: accepted } : f));
+          break;
+        }
+        case 'tenantdash:token-rejected':
+          // Fall back to a new src near expiry for this dashboard.
+          handed.current = undefined;
+          setMessaging(false);
+          break;
+        default: {
+          // token-expiring / token-expired: hand over a newer token if we hold one, else fetch one now.
+          const { token: current, frame: shown } = live.current;
+          const pageExpiry = message.expiresAt ?? shown?.token.expiresAt ?? 0;
+          if (current && current.expiresAt > pageExpiry) {
+            handed.current = current;
+            frameRef.current?.contentWindow?.postMessage(
+              setTokenMessage(current.token, current.expiresAt),
+              origin,
+            );
+          } else refresh({ join: true });
+        }
+      }
     };
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
-  }, [origin, refresh, latest]);
+  }, [origin, refresh, latest, live]);
 
   useEffect(() => {
     if (error) latest.current.onError?.(error);

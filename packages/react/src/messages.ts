@@ -6,10 +6,17 @@ export const MESSAGE_PREFIX = 'tenantdash:';
 export const MESSAGE_VERSION = 1;
 
 export type FrameMessage =
-  | { type: 'tenantdash:ready' }
+  | { type: 'tenantdash:ready'; height: number | undefined }
   | { type: 'tenantdash:resize'; height: number }
-  | { type: 'tenantdash:token-expiring' }
-  | { type: 'tenantdash:token-expired' };
+  | { type: 'tenantdash:token-expiring'; expiresAt: number | undefined }
+  | { type: 'tenantdash:token-expired'; expiresAt: number | undefined }
+  | { type: 'tenantdash:token-accepted' }
+  | { type: 'tenantdash:token-rejected' };
+
+const heightOf = (value: unknown) =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
+const secondsOf = (value: unknown) =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 /** The origin of an embed URL, or undefined when it has none we can trust. */
 export function originOf(url: string | undefined): string | undefined {
@@ -31,17 +38,21 @@ export function readFrameMessage(
   if (!frame || !origin || event.source !== frame || event.origin !== origin) return undefined;
   const data: unknown = event.data;
   if (typeof data !== 'object' || data === null) return undefined;
-  const { type, version, height } = data as Record<string, unknown>;
+  const { type, version, height, expires_at } = data as Record<string, unknown>;
   if (version !== MESSAGE_VERSION || typeof type !== 'string') return undefined;
   switch (type) {
     case 'tenantdash:ready':
+      return { type, height: heightOf(height) };
     case 'tenantdash:token-expiring':
     case 'tenantdash:token-expired':
+      return { type, expiresAt: secondsOf(expires_at) };
+    case 'tenantdash:token-accepted':
+    case 'tenantdash:token-rejected':
       return { type };
-    case 'tenantdash:resize':
-      return typeof height === 'number' && Number.isFinite(height) && height >= 0
-        ? { type, height: Math.ceil(height) }
-        : undefined;
+    case 'tenantdash:resize': {
+      const h = heightOf(height);
+      return h === undefined ? undefined : { type, height: h };
+    }
     default:
       return undefined;
   }

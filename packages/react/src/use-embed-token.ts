@@ -44,8 +44,8 @@ export interface UseEmbedTokenResult {
   error: TenantDashboardError | undefined;
   /** A fetch is in flight while a token is already there. */
   isRefreshing: boolean;
-  /** Fetch a new token now. */
-  refresh: () => void;
+  /** Fetch a new token now; by default a fetch in flight is restarted, `{ join: true }` waits for it instead. */
+  refresh: (options?: { join?: boolean }) => void;
 }
 
 function toError(error: unknown): TenantDashboardError {
@@ -134,7 +134,10 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
 
   const refetch = query.refetch;
   // A person pressing retry should not wait out a backoff: restart the attempt (the old one is aborted).
-  const refresh = useCallback(() => void refetch({ cancelRefetch: true }), [refetch]);
+  const refresh = useCallback(
+    (options?: { join?: boolean }) => void refetch({ cancelRefetch: !options?.join }),
+    [refetch],
+  );
 
   const error =
     built.error ?? (query.error === null || query.error === undefined ? undefined : toError(query.error));

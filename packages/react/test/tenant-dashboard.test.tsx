@@ -7,6 +7,7 @@ import {
   advance,
   EMBED_ORIGIN,
   mintingFetch,
+  T0,
   newClient,
   setVisibility,
   statusAnswer,
@@ -157,12 +158,12 @@ describe('<TenantDashboard>', () => {
     expect(frame().getAttribute('src')).toContain('tok-2');
   });
 
-  it('hands a new token over by message when the page said ready, without touching the src', async () => {
+  it('hands a new token over by message when the page said ready, and keeps the src once accepted', async () => {
     show({ fetchToken: mintingFetch(3600) });
     await advance();
     const win = frame().contentWindow!;
     const post = vi.spyOn(win, 'postMessage');
-    fromFrame({ type: 'tenantdash:ready', version: 1 });
+    fromFrame({ type: 'tenantdash:ready', version: 1, dashboard_id: 'dash-1', height: 700 });
     await advance(55 * MIN);
     expect(post).toHaveBeenCalledTimes(1);
     expect(post.mock.calls[0]).toEqual([
@@ -174,9 +175,56 @@ describe('<TenantDashboard>', () => {
       },
       EMBED_ORIGIN,
     ]);
+    fromFrame({
+      type: 'tenantdash:token-accepted',
+      version: 1,
+      expires_at: Math.floor(Date.now() / 1000) + 3600,
+    });
+    await advance();
     await advance(10 * MIN);
     expect(frame().getAttribute('src')).toContain('tok-1');
     expect(frame().contentWindow).toBe(win);
+    expect(frame().style.height).toBe('700px');
+  });
+
+  it('falls back to a new src near expiry when the page never accepts the handed token', async () => {
+    show({ fetchToken: mintingFetch(3600) });
+    await advance();
+    fromFrame({ type: 'tenantdash:ready', version: 1 });
+    await advance(60 * MIN - SRC_SWAP_LEAD_MS);
+    expect(frame().getAttribute('src')).toContain('tok-2');
+  });
+
+  it('falls back to a new src near expiry when the page rejects the handed token', async () => {
+    show({ fetchToken: mintingFetch(3600) });
+    await advance();
+    const post = vi.spyOn(frame().contentWindow!, 'postMessage');
+    fromFrame({ type: 'tenantdash:ready', version: 1 });
+    await advance(55 * MIN);
+    fromFrame({ type: 'tenantdash:token-rejected', version: 1, code: 'TOKEN_MISMATCH' });
+    await advance(5 * MIN - SRC_SWAP_LEAD_MS - 1);
+    expect(frame().getAttribute('src')).toContain('tok-1');
+    await advance(1);
+    expect(frame().getAttribute('src')).toContain('tok-2');
+    expect(post).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers token-expiring with the newer token it holds, without fetching', async () => {
+    const fetchToken = mintingFetch(3600);
+    show({ fetchToken });
+    await advance();
+    const post = vi.spyOn(frame().contentWindow!, 'postMessage');
+    await advance(55 * MIN);
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    fromFrame({
+      type: 'tenantdash:token-expiring',
+      version: 1,
+      expires_at: T0 / 1000 + 3600,
+      seconds_left: 60,
+    });
+    await advance();
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    expect(post.mock.calls[0]?.[0]).toMatchObject({ type: 'tenantdash:set-token', token: 'tok-2' });
   });
 
   it('refreshes at once when the page says its token is expiring', async () => {
