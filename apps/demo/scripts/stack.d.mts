@@ -1,0 +1,47 @@
+// Types for stack.mjs (plain JS so that scripts/dev.mjs runs on bare Node).
+export interface StackSettings {
+  host: string;
+  sandboxPort: number;
+  serverPort: number;
+  demoPort: number;
+  dataDir: string;
+  workspaceId: string;
+  apiKeyId: string;
+  secretKey: string;
+  sandboxAdminToken: string;
+  adminApiKey: string;
+  jwtSecret: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  embedTokenTtlSeconds: number;
+  tenants: readonly { tenantId: string; name: string }[];
+}
+export type OnLine = (name: string, line: string) => void;
+export interface ChildProcessHandle {
+  name: string;
+  pid: number | undefined;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  readonly running: boolean;
+  stop(graceMs?: number): Promise<void>;
+}
+export const DEMO_STACK_DEFAULTS: Readonly<StackSettings>;
+export function freePort(host?: string): Promise<number>;
+export function lineFormatter(): (line: string) => string | undefined;
+export function waitForHttp(url: string, proc: ChildProcessHandle, timeoutMs?: number): Promise<void>;
+export function sandboxUrl(o: StackSettings): string;
+export function serverUrl(o: StackSettings): string;
+export function demoUrl(o: StackSettings): string;
+export function serverEnv(options?: Partial<StackSettings>): Record<string, string>;
+export function startSandbox(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
+export function startServer(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
+export function startDemo(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
+export function seedTenants(options: Partial<StackSettings>, onLine?: OnLine): Promise<Record<string, string>>;
+export function startStack(
+  options: Partial<StackSettings>,
+  onLine: OnLine,
+): Promise<{
+  procs: { sandbox: ChildProcessHandle; server: ChildProcessHandle; demo: ChildProcessHandle };
+  seeded: Record<string, string>;
+  settings: StackSettings;
+  stop(): Promise<void>;
+}>;

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// One command for the whole kit: sandbox (local Papermap, :4010), token server (:4000, SQLite), demo (:5173).
+// Seeds the demo tenants' dashboards on first start; Ctrl-C stops all three (by PID).
+// Usage: node scripts/dev.mjs [--reset]   (--reset deletes apps/demo/data first: fresh databases)
+import { rmSync } from 'node:fs';
+import {
+  DEMO_STACK_DEFAULTS,
+  demoUrl,
+  sandboxUrl,
+  serverUrl,
+  startStack,
+} from '../apps/demo/scripts/stack.mjs';
+
+if (process.env.NODE_ENV === 'production') {
+  console.error('dev.mjs starts a demo identity provider that signs anyone in: refusing to run with NODE_ENV=production.');
+  process.exit(1);
+}
+
+const colors = { sandbox: 35, server: 36, demo: 32, seed: 33, dev: 1 };
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const log = (name, line) => {
+  const label = name.padEnd(7);
+  const tag = useColor ? `\u001b[${colors[name] ?? 0}m${label}\u001b[0m` : label;
+  process.stdout.write(`${tag} │ ${line}\n`);
+};
+
+const settings = { ...DEMO_STACK_DEFAULTS };
+if (process.argv.includes('--reset')) {
+  rmSync(settings.dataDir, { recursive: true, force: true });
+  log('dev', `removed ${settings.dataDir}`);
+}
+
+let stack;
+let stopping = false;
+async function shutdown(signal, code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log('dev', `${signal}: stopping demo, server and sandbox`);
+  await stack?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  log('dev', 'starting sandbox, token server and demo…');
+  stack = await startStack(settings, log);
+} catch (error) {
+  log('dev', `could not start: ${error instanceof Error ? error.message : String(error)}`);
+  log('dev', 'is a port in use (4010, 4000, 5173)? did `pnpm build` run? try `node scripts/dev.mjs --reset`');
+  process.exit(1);
+}
+
+// One child dying takes the others down: a half-running demo only confuses.
+for (const proc of Object.values(stack.procs)) {
+  void proc.exited.then(({ code, signal }) => {
+    if (!stopping) {
+      log('dev', `${proc.name} exited (${signal ?? code}); stopping the rest`);
+      void shutdown('exit', 1);
+    }
+  });
+}
+
+log('dev', '');
+log('dev', `Acme Analytics demo   ${demoUrl(settings)}   ← open this`);
+log('dev', `token server          ${serverUrl(settings)}   (API docs at /docs)`);
+log('dev', `Papermap sandbox      ${sandboxUrl(settings)}`);
+log('dev', 'sign in as alice@northwind, bob@contoso or the admin; Ctrl-C stops everything');
+log('dev', '');
