@@ -97,6 +97,7 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   }
   await fastify.register(db, {
     databaseUrl: config.databaseUrl,
+    mintCacheTtlMs: config.mintCacheTtlMs,
     ...(options.sequelize ? { sequelize: options.sequelize } : {}),
   });
   await fastify.register(auth, {

@@ -56,6 +56,8 @@ export interface ServerConfig {
     retryBaseDelayMs: number;
   };
   usageCacheTtlMs: number;
+  /** How long the token endpoint may reuse a tenant/dashboard lookup (other instances' writes show after it). */
+  mintCacheTtlMs: number;
   /** Tenant and dashboard ids accepted by the API. */
   idPattern: RegExp;
   docs: boolean;
@@ -244,6 +246,7 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
       retryBaseDelayMs: integer(env, 'UPSTREAM_RETRY_BASE_DELAY_MS', 200, 0, 10_000),
     },
     usageCacheTtlMs: integer(env, 'USAGE_CACHE_TTL_MS', 30_000, 0, 3_600_000),
+    mintCacheTtlMs: integer(env, 'MINT_CACHE_TTL_MS', 2000, 0, 60_000),
     idPattern: idPattern(env),
     docs: boolean(env, 'DOCS_ENABLED', true),
   };

@@ -5,7 +5,7 @@
  * - embedded in a host app: the host's `authorize(request, tenantId)` hook decides (tenantId `null` = admin).
  * A tenant the caller may not use answers exactly like a tenant that does not exist (404 TENANT_NOT_FOUND).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
@@ -87,16 +87,36 @@ export default fp<AuthPluginOptions>(
     fastify.decorateRequest('authFailure', null);
     const isAdminKey = keyMatcher(options.adminApiKeys);
     const jwtConfig = options.jwt;
-    let key: Uint8Array | JWTVerifyGetKey | undefined;
-    if (jwtConfig?.secret !== undefined) key = new TextEncoder().encode(jwtConfig.secret);
+    let key: KeyObject | JWTVerifyGetKey | undefined;
+    // A KeyObject made once, so each verification skips importing the secret again.
+    if (jwtConfig?.secret !== undefined) key = createSecretKey(Buffer.from(jwtConfig.secret, 'utf8'));
     else if (jwtConfig?.jwksUrl !== undefined) key = createRemoteJWKSet(new URL(jwtConfig.jwksUrl));
     const algorithms = jwtConfig?.secret !== undefined ? ['HS256'] : ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
+    // Verified tokens, reused until their own expiry: a browser sends the same session JWT many times and
+    // verification is the costliest step of the token endpoint. Same bytes, same verdict; exp still applies.
+    const verifiedCache = new Map<string, { identity: Identity; expiresMs: number }>();
+    const VERIFIED_CACHE_MAX = 10_000;
+
     async function verifyJwt(token: string): Promise<Identity | null> {
+      const cached = verifiedCache.get(token);
+      if (cached) {
+        if (cached.expiresMs > Date.now()) return cached.identity;
+        verifiedCache.delete(token);
+      }
+      const verified = await verifyJwtUncached(token);
+      if (verified) {
+        if (verifiedCache.size >= VERIFIED_CACHE_MAX) verifiedCache.clear();
+        verifiedCache.set(token, verified);
+      }
+      return verified?.identity ?? null;
+    }
+
+    async function verifyJwtUncached(token: string): Promise<{ identity: Identity; expiresMs: number } | null> {
       if (!jwtConfig || !key) return null;
       let payload: JWTPayload;
       try {
-        const verified = await jwtVerify(token, key as Uint8Array, {
+        const verified = await jwtVerify(token, key as KeyObject, {
           issuer: jwtConfig.issuer,
           audience: jwtConfig.audience,
           algorithms,
@@ -107,12 +127,16 @@ export default fp<AuthPluginOptions>(
       } catch {
         return null;
       }
-      if (typeof payload.sub !== 'string' || payload.sub === '') return null;
+      if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number') return null;
       return {
-        subject: `user:${payload.sub}`,
-        via: 'jwt',
-        admin: adminFromClaim(payload[jwtConfig.adminClaim]),
-        tenants: new Set(claimStrings(payload[jwtConfig.tenantsClaim])),
+        identity: {
+          subject: `user:${payload.sub}`,
+          via: 'jwt',
+          admin: adminFromClaim(payload[jwtConfig.adminClaim]),
+          tenants: new Set(claimStrings(payload[jwtConfig.tenantsClaim])),
+        },
+        // Without the clock tolerance: a cached verdict never outlives the token's own exp.
+        expiresMs: payload.exp * 1000,
       };
     }
 

@@ -17,6 +17,9 @@ export interface DbPluginOptions {
   /** A connection owned by the caller (kept open on close); otherwise one is opened from `databaseUrl`. */
   sequelize?: Sequelize;
   migrate?: boolean;
+  mintCacheTtlMs?: number;
+  /** Longest wait for requests in flight when closing. */
+  drainTimeoutMs?: number;
 }
 
 export default fp<DbPluginOptions>(
@@ -27,8 +30,30 @@ export default fp<DbPluginOptions>(
       const applied = await migrate(sequelize);
       if (applied.length > 0) fastify.log.info({ migrations: applied }, 'database migrated');
     }
-    fastify.decorate('store', new Store(sequelize, defineModels(sequelize)));
-    if (owned) fastify.addHook('onClose', async () => sequelize.close());
+    const store = new Store(sequelize, defineModels(sequelize), options.mintCacheTtlMs ?? 0);
+    fastify.decorate('store', store);
+
+    // Fastify runs this onClose before its HTTP server has finished the requests in flight: wait for them
+    // (bounded), then write the pending audit rows, then close the connection.
+    let inFlight = 0;
+    let drained: (() => void) | undefined;
+    fastify.addHook('onRequest', async (_request, reply) => {
+      inFlight++;
+      reply.raw.once('close', () => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
+    });
+    fastify.addHook('onClose', async () => {
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, options.drainTimeoutMs ?? 10_000).unref();
+        });
+      }
+      await store.audit.flush();
+      if (owned) await sequelize.close();
+    });
   },
   { name: 'tenantdash-db', fastify: '5.x' },
 );

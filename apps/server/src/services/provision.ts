@@ -35,7 +35,7 @@ export function checkIdempotencyKey(key: string | undefined): void {
 
 async function createAndStore(store: Store, client: PapermapClient, input: ProvisionInput, key?: string) {
   const created = await client.createDashboard({ title: input.name, description: input.description, tenantId: input.tenant_id });
-  return store.transaction(async (transaction) => {
+  const body = await store.transaction(async (transaction) => {
     const row = await store.addDashboard(
       {
         tenantId: input.tenant_id,
@@ -56,6 +56,8 @@ async function createAndStore(store: Store, client: PapermapClient, input: Provi
     }
     return body;
   });
+  store.invalidate();
+  return body;
 }
 
 export async function provisionDashboard(

@@ -1,5 +1,6 @@
 /** Tenants and their dashboard mappings: the only queries the routes and the CLI need. */
-import { Transaction, type Sequelize } from 'sequelize';
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import { AuditWriter } from './audit-writer.js';
 import type { Models, TenantDashboard } from '../db/models.js';
 
 export interface DashboardView {
@@ -24,11 +25,72 @@ export function dashboardView(row: TenantDashboard): DashboardView {
   };
 }
 
+export interface MintTarget {
+  disabled: boolean;
+  /** The tenant's dashboard (the named one, or its default), or null when it has no such dashboard. */
+  dashboard: { dashboard_id: string; tenant_id: string; workspace_id: string } | null;
+}
+
+const MINT_CACHE_MAX_ENTRIES = 10_000;
+
 export class Store {
+  readonly audit: AuditWriter;
+  /**
+   * Lookups of the token endpoint, kept `mintCacheTtlMs`. Every write through this store clears it, so on one
+   * instance a kill switch or a removed mapping applies at once; other instances see it within the TTL.
+   */
+  private readonly mintCache = new Map<string, { expires: number; value: MintTarget | null }>();
+
   constructor(
     readonly sequelize: Sequelize,
     readonly models: Models,
-  ) {}
+    private readonly mintCacheTtlMs = 0,
+  ) {
+    this.audit = new AuditWriter(models);
+  }
+
+  /** Forgets cached lookups; called after every write (and after a surrounding transaction commits). */
+  invalidate(): void {
+    this.mintCache.clear();
+  }
+
+  async mintTarget(tenantId: string, dashboardId?: string): Promise<MintTarget | null> {
+    if (this.mintCacheTtlMs <= 0) return this.loadMintTarget(tenantId, dashboardId);
+    const key = `${tenantId}\u0000${dashboardId ?? ''}`;
+    const now = Date.now();
+    const hit = this.mintCache.get(key);
+    if (hit && hit.expires > now) return hit.value;
+    const value = await this.loadMintTarget(tenantId, dashboardId);
+    if (this.mintCache.size >= MINT_CACHE_MAX_ENTRIES) this.mintCache.clear();
+    this.mintCache.set(key, { expires: now + this.mintCacheTtlMs, value });
+    return value;
+  }
+
+  /**
+   * Everything minting needs in one round trip (the token endpoint's hot path). A dashboard belonging to
+   * another tenant does not match the join, so it comes back exactly like a missing one.
+   */
+  private async loadMintTarget(tenantId: string, dashboardId?: string): Promise<MintTarget | null> {
+    const match = dashboardId === undefined ? 'd.is_default = :yes' : 'd.dashboard_id = :dashboardId';
+    const rows = await this.sequelize.query<{
+      disabled: unknown;
+      dashboard_id: string | null;
+      tenant_id: string | null;
+      workspace_id: string | null;
+    }>(
+      `SELECT t.disabled AS disabled, d.dashboard_id AS dashboard_id, d.tenant_id AS tenant_id, d.workspace_id AS workspace_id
+       FROM tenants t LEFT JOIN tenant_dashboards d ON d.tenant_id = t.id AND ${match}
+       WHERE t.id = :tenantId LIMIT 1`,
+      { type: QueryTypes.SELECT, replacements: { tenantId, dashboardId: dashboardId ?? null, yes: true } },
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const dashboard =
+      row.dashboard_id !== null && row.tenant_id !== null && row.workspace_id !== null
+        ? { dashboard_id: row.dashboard_id, tenant_id: row.tenant_id, workspace_id: row.workspace_id }
+        : null;
+    return { disabled: row.disabled === true || row.disabled === 1, dashboard };
+  }
 
   /**
    * A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so concurrent transactions
@@ -60,6 +122,7 @@ export class Store {
 
   async setDisabled(id: string, disabled: boolean): Promise<boolean> {
     const [count] = await this.models.Tenant.update({ disabled }, { where: { id } });
+    this.invalidate();
     return count > 0;
   }
 
@@ -102,7 +165,11 @@ export class Store {
         { transaction: t },
       );
     };
-    return transaction ? run(transaction) : this.transaction(run);
+    try {
+      return await (transaction ? run(transaction) : this.transaction(run));
+    } finally {
+      this.invalidate();
+    }
   }
 
   /** Removes a mapping; when it was the default, the tenant's oldest remaining dashboard takes over. */
@@ -117,5 +184,6 @@ export class Store {
       });
       if (next) await next.update({ is_default: true }, { transaction });
     });
+    this.invalidate();
   }
 }

@@ -34,21 +34,16 @@ export async function mintEmbedToken(
   request: MintRequest,
   now: () => number = Date.now,
 ): Promise<IssuedToken> {
-  const tenant = await store.tenant(request.tenantId);
-  if (!tenant) throw tenantNotFound();
-  if (tenant.disabled) throw new ApiError(403, 'TENANT_DISABLED', 'This tenant is disabled');
-  const mapping =
-    request.dashboardId === undefined
-      ? await store.defaultDashboard(request.tenantId)
-      : await store.dashboard(request.dashboardId);
+  const target = await store.mintTarget(request.tenantId, request.dashboardId);
+  if (!target) throw tenantNotFound();
+  if (target.disabled) throw new ApiError(403, 'TENANT_DISABLED', 'This tenant is disabled');
+  const mapping = target.dashboard;
   if (!mapping) {
     if (request.dashboardId === undefined) {
       throw new ApiError(404, 'NO_DEFAULT_DASHBOARD', 'This tenant has no dashboard yet');
     }
     throw dashboardNotFound();
   }
-  // A dashboard of another tenant answers exactly like a dashboard that does not exist.
-  if (mapping.tenant_id !== request.tenantId) throw dashboardNotFound();
 
   const { papermap } = config;
   const issued = await createEmbedToken({
@@ -66,7 +61,7 @@ export async function mintEmbedToken(
     dashboardId: mapping.dashboard_id,
     baseUrl: papermap.embedUrl,
   });
-  await store.models.TokenAudit.create({
+  await store.audit.record({
     id: null,
     tenant_id: mapping.tenant_id,
     dashboard_id: mapping.dashboard_id,

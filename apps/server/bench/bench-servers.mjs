@@ -1,0 +1,50 @@
+// Child process of token-endpoint.bench.mjs: the real token server (SQLite file, JWT auth, rate limit, audit)
+// and a bare Fastify route, both on loopback. Reports ports, then RSS on request, over IPC.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { buildApp, loadConfig } from '../dist/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tenantdash-bench-'));
+const config = loadConfig({
+  PAPERMAP_API_KEY_ID: 'ak_bench',
+  PAPERMAP_SECRET_KEY: 'sk_bench_0123456789abcdef0123456789abcdef',
+  PAPERMAP_WORKSPACE_ID: 'ws_bench',
+  // Never called: minting needs no upstream request.
+  PAPERMAP_API_URL: 'http://127.0.0.1:9',
+  DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+  AUTH_JWT_SECRET: process.env.BENCH_JWT_SECRET,
+  AUTH_ISSUER: 'https://idp.bench',
+  AUTH_AUDIENCE: 'bench',
+  RATE_LIMIT_TOKEN_MAX: '1000000',
+  RATE_LIMIT_GLOBAL_MAX: '1000000',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  DOCS_ENABLED: 'false',
+});
+const app = await buildApp(config);
+await app.store.addDashboard({
+  tenantId: 'bench-tenant',
+  dashboardId: 'bench-dashboard',
+  workspaceId: 'ws_bench',
+  name: 'Bench',
+  description: null,
+  makeDefault: true,
+});
+await app.listen({ port: 0, host: '127.0.0.1' });
+
+const bare = Fastify();
+bare.get('/constant', async () => ({ token: 'constant', dashboard_id: 'bench-dashboard', expires_at: 1 }));
+await bare.listen({ port: 0, host: '127.0.0.1' });
+
+process.on('message', async (message) => {
+  if (message === 'rss') {
+    process.send({ rss: process.memoryUsage().rss, audit: await app.store.models.TokenAudit.count() });
+  } else if (message === 'close') {
+    await app.close();
+    await bare.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
+});
+process.send({ token: app.server.address().port, bare: bare.server.address().port });
