@@ -7,6 +7,8 @@ export interface TenantDashSettings extends TokenEndpointOptions {
   fetchToken?: FetchToken | undefined;
   /** Refresh this long before expiry (scaled down for short-lived tokens). Default 5 minutes. */
   refreshMarginMs?: number | undefined;
+  /** Retries after a failed fetch (401/403 and bad answers are never retried). Default 3. */
+  maxRetries?: number | undefined;
   /** Papermap workspace: needed only when the token server's answer has no `embed_url`. */
   workspaceId?: string | undefined;
   /** The embed page, when `embed_url` must be built here. Default Papermap's. */
@@ -25,6 +27,7 @@ const KEYS = [
   'credentials',
   'fetchToken',
   'refreshMarginMs',
+  'maxRetries',
   'workspaceId',
   'embedBaseUrl',
   'now',

@@ -91,7 +91,8 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
       refetchIntervalInBackground: false,
       refetchOnWindowFocus: true,
       refetchOnReconnect: true,
-      retry: (count, error) => count < MAX_RETRIES && isRetryable(error),
+      retry: (count, error) =>
+        count < (latest.current.settings.maxRetries ?? MAX_RETRIES) && isRetryable(error),
       retryDelay,
       gcTime: TOKEN_CACHE_MS,
     },
