@@ -30,8 +30,9 @@ export function totalsByTenant(rows: readonly UsageRow[]): TenantTotal[] {
 
 const BAR = 26;
 const GAP = 10;
-const LABEL = 120;
-const WIDTH = 520;
+const LABEL = 92;
+const VALUE = 128;
+const WIDTH = 400;
 
 export function UsageChart({ rows }: { rows: readonly UsageRow[] }) {
   const totals = totalsByTenant(rows);
@@ -49,7 +50,7 @@ export function UsageChart({ rows }: { rows: readonly UsageRow[] }) {
     >
       {totals.map((total, index) => {
         const y = index * (BAR + GAP);
-        const width = Math.max(2, ((WIDTH - LABEL - 110) * total.credits) / max);
+        const width = Math.max(2, ((WIDTH - LABEL - VALUE) * total.credits) / max);
         return (
           <g key={total.tenantId} data-tenant={total.tenantId}>
             <text x={0} y={y + BAR * 0.68} className="chart-label">

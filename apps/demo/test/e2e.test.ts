@@ -1,0 +1,361 @@
+/**
+ * The whole kit in real Chromium: sandbox (local Papermap), token server and the demo host app, each a child
+ * process on a free port with throw-away SQLite files, started in beforeAll and stopped by PID in afterAll.
+ * Embed tokens live 70 s here, so refreshes and expiry happen within the run. (Not 30 s, the server's minimum:
+ * the sandbox announces `token-expiring` 60 s ahead, so a shorter token is "expiring" the moment it arrives and
+ * the component fetches again at once, in a loop; see the report on issue 6.)
+ * Screenshots of every step go to apps/demo/artifacts/ (gitignored), with the servers' logs.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeEmbedToken } from '@tenantdash/core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEMO_STACK_DEFAULTS,
+  demoUrl,
+  freePort,
+  serverUrl,
+  startServer,
+  startStack,
+  type ChildProcessHandle,
+  type StackSettings,
+} from '../scripts/stack.mjs';
+
+const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const artifacts = join(demoDir, 'artifacts');
+const TTL_SECONDS = 70;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const logs: string[] = [];
+const log = (name: string, line: string) => logs.push(`${new Date().toISOString()} ${name.padEnd(7)} | ${line}`);
+const procs: ChildProcessHandle[] = [];
+let settings: StackSettings;
+let seeded: Record<string, string> = {};
+let browser: Browser | undefined;
+let stopStack: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  settings = {
+    ...DEMO_STACK_DEFAULTS,
+    sandboxPort: await freePort(),
+    serverPort: await freePort(),
+    demoPort: await freePort(),
+    dataDir: mkdtempSync(join(tmpdir(), 'tenantdash-demo-e2e-')),
+    embedTokenTtlSeconds: TTL_SECONDS,
+  };
+  const stack = await startStack(settings, log);
+  procs.push(stack.procs.sandbox, stack.procs.server, stack.procs.demo);
+  stopStack = stack.stop;
+  seeded = stack.seeded;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  // Let Vite pre-bundle its dependencies once, before any test page depends on it.
+  const page = await browser.newPage();
+  await page.goto(demoUrl(settings));
+  await page.getByRole('heading', { name: 'Sign in to Acme Analytics' }).waitFor({ timeout: 60_000 });
+  await page.close();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await stopStack?.();
+  // Whatever else was started (a restarted token server), stopped by PID too.
+  for (const proc of procs) await proc.stop();
+  writeFileSync(join(artifacts, 'e2e-servers.log'), `${logs.join('\n')}\n`);
+  if (settings?.dataDir) rmSync(settings.dataDir, { recursive: true, force: true });
+}, 60_000);
+
+const contexts: BrowserContext[] = [];
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+});
+
+async function newPage(): Promise<Page> {
+  if (!browser) throw new Error('no browser');
+  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') log('browser', `console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => log('browser', `page error: ${error.message}`));
+  return page;
+}
+
+let shot = 0;
+async function screenshot(page: Page, name: string): Promise<void> {
+  shot += 1;
+  await page.screenshot({ path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page, who: { email: string } | { tenantId: string }): Promise<void> {
+  await page.goto(demoUrl(settings));
+  if ('email' in who) {
+    await page.getByRole('button', { name: new RegExp(who.email.replace('.', '\\.')) }).click();
+  } else {
+    await page.getByLabel('Or sign in as a user of tenant').fill(who.tenantId);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  }
+  await page.getByTestId('signed-in-as').waitFor();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to Acme Analytics' }).waitFor();
+}
+
+const frameRoot = (page: Page) => page.frameLocator('.tenantdash iframe').locator('main#td-root');
+
+/** Waits until the frame shows a dashboard (not the sandbox's error page) and returns what it shows. */
+async function shownDashboard(page: Page, timeout = 30_000) {
+  await page.frameLocator('.tenantdash iframe').locator('html[data-embed-status="ok"]').waitFor({ state: 'attached', timeout });
+  const root = frameRoot(page);
+  return { tenant: await root.getAttribute('data-tenant'), title: await root.locator('h1').textContent() };
+}
+
+async function iframeToken(page: Page) {
+  const src = await page.locator('.tenantdash iframe').getAttribute('src');
+  const token = new URL(src ?? 'about:blank').searchParams.get('embedded-token');
+  if (!token) throw new Error('the iframe has no embed token');
+  return decodeEmbedToken(token);
+}
+
+async function sessionToken(page: Page): Promise<string> {
+  const text = await page.evaluate(() => sessionStorage.getItem('acme-analytics-session'));
+  return (JSON.parse(text ?? '{}') as { token: string }).token;
+}
+
+/** Calls the token server from inside the page (through the demo's same-origin proxy), as a user could. */
+async function callFromPage(page: Page, path: string, init: { method?: string; body?: unknown } = {}) {
+  return page.evaluate(
+    async ({ path, init }) => {
+      const stored = JSON.parse(sessionStorage.getItem('acme-analytics-session') ?? '{}') as { token?: string };
+      const answer = await fetch(`/api/v1${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${stored.token ?? ''}`,
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+      return { status: answer.status, body: (await answer.json()) as { code?: string; token?: string } };
+    },
+    { path, init },
+  );
+}
+
+/** Records every value the component's `data-state` takes from now on. */
+async function recordStates(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const target = document.querySelector('.tenantdash');
+    const seen: string[] = [];
+    (window as unknown as { __states: string[] }).__states = seen;
+    if (!target) return;
+    new MutationObserver(() => seen.push(target.getAttribute('data-state') ?? '')).observe(target, {
+      attributes: true,
+      attributeFilter: ['data-state'],
+    });
+  });
+  return () => page.evaluate(() => (window as unknown as { __states: string[] }).__states);
+}
+
+const counter = (page: Page, testId: string) =>
+  page.getByTestId(testId).textContent().then((text) => Number(text));
+
+describe('the demo in Chromium', () => {
+  it('tenant A (alice@northwind) sees northwind\'s dashboard from the sandbox', async () => {
+    const page = await newPage();
+    await signIn(page, { email: 'alice@northwind.test' });
+    expect(await shownDashboard(page)).toEqual({ tenant: 'northwind', title: 'Northwind sales' });
+    const claims = await iframeToken(page);
+    expect(claims.tenant_id).toBe('northwind');
+    expect(claims.dashboard_id).toBe(seeded.northwind);
+    expect(claims.workspace_id).toBe('ws_demo');
+    expect(await page.getByTestId('dashboard-id').textContent()).toBe(seeded.northwind);
+    expect(await page.getByTestId('tenant-table').count()).toBe(0);
+    await screenshot(page, 'tenant-a-northwind');
+    await signOut(page);
+  });
+
+  it('tenant B (bob@contoso) sees contoso\'s and cannot get northwind\'s token through the UI or the API', async () => {
+    const page = await newPage();
+    await signIn(page, { email: 'bob@contoso.test' });
+    expect(await shownDashboard(page)).toEqual({ tenant: 'contoso', title: 'Contoso operations' });
+    expect((await iframeToken(page)).tenant_id).toBe('contoso');
+    // No admin controls, no tenant switcher for a tenant user.
+    expect(await page.getByTestId('tenant-table').count()).toBe(0);
+    expect(await page.getByRole('combobox').count()).toBe(0);
+    await screenshot(page, 'tenant-b-contoso');
+
+    // From the page, with bob's own session, through the same-origin proxy.
+    expect(await callFromPage(page, '/dashboards/iframe-token', { method: 'POST', body: { tenant_id: 'northwind' } })).toEqual({
+      status: 404,
+      body: expect.objectContaining({ code: 'TENANT_NOT_FOUND' }),
+    });
+    const foreign = await callFromPage(page, '/dashboards/iframe-token', {
+      method: 'POST',
+      body: { tenant_id: 'contoso', dashboard_id: seeded.northwind },
+    });
+    expect(foreign).toEqual({ status: 404, body: expect.objectContaining({ code: 'DASHBOARD_NOT_FOUND' }) });
+    expect(foreign.body.token).toBeUndefined();
+    expect((await callFromPage(page, '/dashboards?tenant_id=northwind')).body.code).toBe('TENANT_NOT_FOUND');
+    expect(await callFromPage(page, '/tenants')).toEqual({ status: 403, body: expect.objectContaining({ code: 'FORBIDDEN' }) });
+    expect(await callFromPage(page, '/tenants/northwind/disable', { method: 'POST' })).toEqual({
+      status: 403,
+      body: expect.objectContaining({ code: 'FORBIDDEN' }),
+    });
+
+    // Directly at the token server, bypassing the demo.
+    const bobJwt = await sessionToken(page);
+    const direct = async (body: unknown, authorization?: string) => {
+      const answer = await fetch(`${serverUrl(settings)}/api/v1/dashboards/iframe-token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: answer.status, body: (await answer.json()) as { code?: string; token?: string } };
+    };
+    expect(await direct({ tenant_id: 'northwind' }, `Bearer ${bobJwt}`)).toEqual({
+      status: 404,
+      body: expect.objectContaining({ code: 'TENANT_NOT_FOUND' }),
+    });
+    expect(await direct({ tenantId: 'northwind', dashboardId: seeded.northwind }, `Bearer ${bobJwt}`)).toEqual({
+      status: 404,
+      body: expect.objectContaining({ code: 'TENANT_NOT_FOUND' }),
+    });
+    expect(await direct({ tenant_id: 'northwind' })).toEqual({
+      status: 401,
+      body: expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+    });
+    // Sanity: the same call for bob's own tenant works, so the refusals above are about the tenant.
+    const own = await direct({ tenant_id: 'contoso' }, `Bearer ${bobJwt}`);
+    expect(own.status).toBe(200);
+    expect(decodeEmbedToken(own.body.token ?? '').tenant_id).toBe('contoso');
+    await signOut(page);
+  });
+
+  it('the admin sees usage, disables and enables a tenant, provisions a new one, and its user sees it', async () => {
+    const page = await newPage();
+    await signIn(page, { email: 'ada@acme-analytics.test' });
+    const table = page.getByTestId('tenant-table');
+    await table.locator('tr[data-tenant="contoso"]').waitFor();
+    await table.locator('tr[data-tenant="northwind"]').waitFor();
+    // Alice and Bob opened their dashboards: the sandbox charged those views to their tenants.
+    await page.getByTestId('usage-chart').locator('g[data-tenant="northwind"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('usage-chart').locator('g[data-tenant="contoso"]').waitFor();
+    expect((await shownDashboard(page)).tenant).toBe(await page.getByTestId('admin-current-tenant').textContent());
+    await screenshot(page, 'admin-overview-usage');
+
+    const contoso = table.locator('tr[data-tenant="contoso"]');
+    await contoso.getByRole('button', { name: 'Disable' }).click();
+    await contoso.getByText('disabled', { exact: true }).waitFor();
+    await screenshot(page, 'admin-contoso-disabled');
+    const bob = await fetch(`${demoUrl(settings)}/demo-identity/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bob@contoso.test' }),
+    }).then((answer) => answer.json() as Promise<{ token: string }>);
+    const refused = await fetch(`${serverUrl(settings)}/api/v1/dashboards/iframe-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bob.token}` },
+      body: JSON.stringify({ tenant_id: 'contoso' }),
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'TENANT_DISABLED' });
+    await contoso.getByRole('button', { name: 'Enable' }).click();
+    await contoso.getByText('active', { exact: true }).waitFor();
+
+    await page.getByLabel('Tenant id').fill('fabrikam');
+    await page.getByLabel('Dashboard name').fill('Fabrikam overview');
+    await page.getByRole('button', { name: 'Provision' }).click();
+    await page.getByTestId('provisioned').waitFor();
+    await table.locator('tr[data-tenant="fabrikam"]').waitFor();
+    expect(await page.getByTestId('admin-current-tenant').textContent()).toBe('fabrikam');
+    expect(await shownDashboard(page)).toEqual({ tenant: 'fabrikam', title: 'Fabrikam overview' });
+    await screenshot(page, 'admin-provisioned-fabrikam');
+    await signOut(page);
+
+    await signIn(page, { tenantId: 'fabrikam' });
+    expect(await shownDashboard(page)).toEqual({ tenant: 'fabrikam', title: 'Fabrikam overview' });
+    expect((await iframeToken(page)).tenant_id).toBe('fabrikam');
+    await screenshot(page, 'new-tenant-user-fabrikam');
+  }, 90_000);
+
+  it('keeps the dashboard on screen across several token refreshes without reloading the frame', async () => {
+    const page = await newPage();
+    let frameNavigations = 0;
+    let tokenRequests = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame !== page.mainFrame() && frame.url().includes('/embedded/dashboard')) frameNavigations += 1;
+    });
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/v1/dashboards/iframe-token')) tokenRequests += 1;
+    });
+    await signIn(page, { email: 'bob@contoso.test' });
+    await shownDashboard(page);
+    const states = await recordStates(page);
+    const firstToken = await iframeToken(page);
+    const requestsBefore = tokenRequests;
+    // The page announces expiry 60 s ahead: with 70 s tokens a refresh comes ~10 s after each token arrives.
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="refresh-count"]')?.textContent) >= 3,
+      undefined,
+      { timeout: 110_000, polling: 250 },
+    );
+    const refreshes = await counter(page, 'refresh-count');
+    expect(await shownDashboard(page)).toEqual({ tenant: 'contoso', title: 'Contoso operations' });
+    expect(await page.getByTestId('last-error').textContent()).toBe('none');
+    const seen = await states();
+    expect(seen.filter((state) => !['ready', 'refreshing'].includes(state))).toEqual([]);
+    // One token request per refresh (one more may be in flight): no fetch storm.
+    expect(tokenRequests - requestsBefore).toBeLessThanOrEqual(refreshes + 1);
+    // The message extension took every new token: one page load, the first token still in the src.
+    expect(frameNavigations).toBe(1);
+    expect(await counter(page, 'frame-loads')).toBe(1);
+    expect(await iframeToken(page)).toEqual(firstToken);
+    const panelDashboard = await page.getByTestId('dashboard-id').textContent();
+    expect(panelDashboard).toBe(firstToken.dashboard_id);
+    await screenshot(page, 'after-three-refreshes');
+  }, 150_000);
+
+  it('survives a token server outage: keeps the dashboard while the token lives, then errors, then recovers', async () => {
+    const page = await newPage();
+    await signIn(page, { email: 'alice@northwind.test' });
+    await shownDashboard(page);
+    const server = procs[1];
+    if (!server) throw new Error('no token server');
+    await server.stop();
+
+    // The next refresh fails, and the dashboard stays on the token it has.
+    await page.locator('.tenantdash[data-state="refresh-failed"]').waitFor({ timeout: (TTL_SECONDS + 10) * 1000 });
+    expect((await shownDashboard(page)).tenant).toBe('northwind');
+    expect(await page.getByTestId('last-error').textContent()).toBe('TOKEN_FETCH_FAILED');
+    await screenshot(page, 'server-down-dashboard-still-shown');
+
+    // Once the token has expired, the component's own error state.
+    await page.locator('.tenantdash[data-state="expired"], .tenantdash[data-state="error"]').waitFor({
+      timeout: (TTL_SECONDS + 30) * 1000,
+    });
+    await page.locator('.tenantdash [role="alert"]').waitFor();
+    expect(await page.locator('.tenantdash iframe').count()).toBe(0);
+    await screenshot(page, 'server-down-token-expired');
+
+    // Back by itself, without a click, once the server is.
+    procs[1] = await startServer(settings, log);
+    await page.locator('.tenantdash[data-state="ready"]').waitFor({ timeout: 90_000 });
+    expect(await shownDashboard(page)).toEqual({ tenant: 'northwind', title: 'Northwind sales' });
+    expect((await iframeToken(page)).valid_until * 1000).toBeGreaterThan(Date.now());
+    await screenshot(page, 'server-back-recovered');
+  }, 240_000);
+});
