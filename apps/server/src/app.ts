@@ -108,6 +108,16 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   });
   await fastify.register(papermap, { config });
 
+  // Graceful close: Fastify stops accepting connections, but keep-alive sockets whose requests finish after
+  // that would hold `close()` open until their idle timeout. Answers sent while closing end their socket.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   const usage = new UsageService(fastify.papermap, config.usageCacheTtlMs, now);
   await fastify.register(healthRoutes);
   await fastify.register(
