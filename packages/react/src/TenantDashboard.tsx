@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { useTenantDashSettings } from './context.js';
 import type { TenantDashboardError } from './errors.js';
 import type { EmbedToken } from './fetch-token.js';
 import { originOf, readFrameMessage, setTokenMessage } from './messages.js';
@@ -63,7 +64,8 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
   const result = useEmbedToken(props);
   const { token, embedUrl, error, refresh } = result;
   const latest = useLatest(props);
-  const now = props.now ?? Date.now;
+  const shared = useTenantDashSettings();
+  const now = props.now ?? shared.now ?? Date.now;
   const frameRef = useRef<HTMLIFrameElement>(null);
   const key = `${props.tenantId}\u0000${props.dashboardId ?? ''}`;
 

@@ -277,6 +277,26 @@ describe('<TenantDashboard>', () => {
     expect(second).toHaveBeenCalledTimes(2);
   });
 
+  it('reports errors to the latest onError and shows the default expired state', async () => {
+    const minted = mintingFetch(3600);
+    let fail = false;
+    const fetchToken = vi.fn(async (r: Parameters<typeof minted>[0]) =>
+      fail ? statusAnswer(500) : minted(r),
+    );
+    const first = vi.fn();
+    const second = vi.fn();
+    const { rerenderWith } = show({ fetchToken, onError: first, maxRetries: 0 });
+    await advance();
+    rerenderWith({ onError: second });
+    fail = true;
+    await advance(60 * MIN);
+    expect(first).not.toHaveBeenCalled();
+    expect(second.mock.calls.length).toBeGreaterThan(0);
+    expect(second.mock.calls.every(([e]) => e.code === 'TOKEN_FETCH_FAILED')).toBe(true);
+    expect(screen.getByRole('alert').textContent).toContain('This dashboard session has expired.');
+    expect(screen.getByRole('button', { name: 'Reload dashboard' })).toBeTruthy();
+  });
+
   it('fetches once under StrictMode and shows one frame per dashboard with shared requests', async () => {
     const fetchToken = mintingFetch(3600);
     const client = newClient();
