@@ -227,8 +227,8 @@ export async function startServer(options, onLine) {
 /** Gives each demo tenant a dashboard, once: tenants that already have one are left alone. */
 export async function seedTenants(options, onLine = () => {}) {
   const o = settings(options);
-  const headers = { 'x-admin-key': o.adminApiKey, 'content-type': 'application/json' };
-  const listed = await fetch(`${serverUrl(o)}/api/v1/tenants`, { headers: { 'x-admin-key': o.adminApiKey } });
+  const admin = { 'x-admin-key': o.adminApiKey };
+  const listed = await fetch(`${serverUrl(o)}/api/v1/tenants`, { headers: admin });
   if (!listed.ok) throw new Error(`listing tenants failed with ${listed.status}`);
   const { tenants } = await listed.json();
   const seeded = {};
@@ -240,7 +240,7 @@ export async function seedTenants(options, onLine = () => {}) {
     }
     const created = await fetch(`${serverUrl(o)}/api/v1/dashboards`, {
       method: 'POST',
-      headers: { ...headers, 'idempotency-key': `demo-seed-${tenantId}` },
+      headers: { ...admin, 'content-type': 'application/json', 'idempotency-key': `demo-seed-${tenantId}` },
       body: JSON.stringify({ tenant_id: tenantId, name, make_default: true }),
     });
     if (created.status !== 201) throw new Error(`provisioning ${tenantId} failed with ${created.status}`);
@@ -248,7 +248,31 @@ export async function seedTenants(options, onLine = () => {}) {
     seeded[tenantId] = body.dashboard_id;
     onLine('seed', `${tenantId}: provisioned "${name}" (${body.dashboard_id})`);
   }
+  await warnAboutOrphans(o, tenants, onLine);
   return seeded;
+}
+
+/** The two databases are kept together; if one was deleted alone, say so instead of failing in the browser. */
+async function warnAboutOrphans(o, tenants, onLine) {
+  try {
+    const upstream = await fetch(`${sandboxUrl(o)}/__sandbox/dashboards?workspace_id=${o.workspaceId}`, {
+      headers: { 'x-sandbox-admin-token': o.sandboxAdminToken },
+    });
+    if (!upstream.ok) return;
+    const known = new Set((await upstream.json()).dashboards.map((d) => d.dashboard_id));
+    for (const { tenant_id: tenantId } of tenants) {
+      const mine = await fetch(`${serverUrl(o)}/api/v1/dashboards?tenant_id=${encodeURIComponent(tenantId)}`, {
+        headers: { 'x-admin-key': o.adminApiKey },
+      });
+      if (!mine.ok) continue;
+      const missing = (await mine.json()).dashboards.filter((d) => !known.has(d.dashboard_id));
+      if (missing.length > 0) {
+        onLine('seed', `WARN ${tenantId}: ${missing.length} dashboard(s) unknown to the sandbox; restart with --reset`);
+      }
+    }
+  } catch {
+    // Only a hint; the stack works without it.
+  }
 }
 
 export async function startDemo(options, onLine) {

@@ -1,5 +1,5 @@
 import { TenantDashboard, useEmbedToken, type TenantDashboardError } from '@tenantdash/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { Session } from './session';
 
 interface Props {
@@ -17,10 +17,11 @@ function Panel({ session, tenantId }: Props) {
   const [frameLoads, setFrameLoads] = useState(0);
   const [lastError, setLastError] = useState<string>();
   const getHeaders = useCallback(() => ({ authorization: `Bearer ${session.token}` }), [session.token]);
+  const frameBox = useRef<HTMLDivElement>(null);
 
   return (
     <div className="dashboard-layout">
-      <div className="dashboard-frame card">
+      <div className="dashboard-frame card" ref={frameBox}>
         <TenantDashboard
           tenantId={tenantId}
           getHeaders={getHeaders}
@@ -31,6 +32,7 @@ function Panel({ session, tenantId }: Props) {
         />
       </div>
       <TokenPanel
+        frameBox={frameBox}
         tenantId={tenantId}
         getHeaders={getHeaders}
         refreshes={refreshes}
@@ -54,6 +56,8 @@ const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour12: fals
 const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
 
 interface TokenPanelProps {
+  /** Holds the component; its `data-state` is read for display only. */
+  frameBox: RefObject<HTMLDivElement | null>;
   tenantId: string;
   getHeaders: () => Record<string, string>;
   refreshes: number;
@@ -65,22 +69,23 @@ interface TokenPanelProps {
  * Reads the dashboard's token from the shared query cache (same key, `enabled: false`): it never fetches,
  * so the panel cannot change what the dashboard does.
  */
-function TokenPanel({ tenantId, getHeaders, refreshes, frameLoads, lastError }: TokenPanelProps) {
-  const { token, status } = useEmbedToken({ tenantId, getHeaders, enabled: false });
+function TokenPanel({ frameBox, tenantId, getHeaders, refreshes, frameLoads, lastError }: TokenPanelProps) {
+  const { token } = useEmbedToken({ tenantId, getHeaders, enabled: false });
   const now = useNow();
+  const state = frameBox.current?.querySelector<HTMLElement>('.tenantdash')?.dataset.state ?? '—';
   return (
     <aside className="token-panel card" aria-label="Embed token">
       <h2>Embed token</h2>
       <dl>
-        <dt>Status</dt>
-        <dd data-testid="token-status">{status}</dd>
+        <dt>Dashboard state</dt>
+        <dd data-testid="dashboard-state">{state}</dd>
         <dt>Dashboard</dt>
         <dd>
           <code data-testid="dashboard-id">{token?.dashboardId ?? '—'}</code>
         </dd>
         <dt>Expires</dt>
         <dd data-testid="token-expires">{token ? <Moment at={token.schedule.expiresAtMs} now={now} /> : '—'}</dd>
-        <dt>Next refresh</dt>
+        <dt>Refresh due</dt>
         <dd data-testid="token-next-refresh">
           {token ? <Moment at={token.schedule.refreshAtMs} now={now} /> : '—'}
         </dd>
@@ -92,8 +97,9 @@ function TokenPanel({ tenantId, getHeaders, refreshes, frameLoads, lastError }: 
         <dd data-testid="last-error">{lastError ?? 'none'}</dd>
       </dl>
       <p className="muted small">
-        Tokens are minted by the token server for this tenant only and refreshed before they expire. When the
-        embedded page speaks the message extension, fresh tokens are handed over without reloading the frame.
+        Tokens are minted by the token server for this tenant only and refreshed before they expire (earlier
+        when the embedded page announces the expiry). When the page speaks the message extension, fresh tokens
+        are handed over without reloading the frame.
       </p>
     </aside>
   );

@@ -53,6 +53,9 @@ export async function signIn(choice: { email: string } | { tenant_id: string }):
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(choice),
   });
+  if (answer.status === 404) {
+    throw new ApiProblem(404, 'NO_DEMO_IDENTITY', 'Demo sign-in exists only in the dev server: run `pnpm demo`.');
+  }
   if (!answer.ok) throw await problemOf(answer);
   return (await answer.json()) as Session;
 }
