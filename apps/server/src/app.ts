@@ -9,10 +9,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import fp from 'fastify-plugin';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import type { Sequelize } from 'sequelize';
 import type { ServerConfig } from './config.js';
-import { ApiError } from './errors.js';
+import { ApiError, errorBody } from './errors.js';
 import { loggerOptions } from './logging.js';
 import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
 import db from './plugins/db.js';
@@ -145,6 +145,14 @@ export function serverOptions(config: ServerConfig, logStream?: { write(line: st
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     routerOptions: { maxParamLength: 256 },
+    // Errors raised before routing: answered in the shared shape, without echoing the URL back.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const body = tooLong
+        ? errorBody(414, 'URL_TOO_LONG', 'A path segment is too long')
+        : errorBody(400, 'BAD_URL', 'The URL is malformed');
+      void (reply as unknown as FastifyReply).code(body.statusCode).send(body);
+    },
   };
 }
 

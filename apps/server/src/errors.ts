@@ -3,6 +3,8 @@ import { STATUS_CODES } from 'node:http';
 
 export type ApiErrorCode =
   | 'BAD_REQUEST'
+  | 'BAD_URL'
+  | 'URL_TOO_LONG'
   | 'VALIDATION_FAILED'
   | 'INVALID_JSON'
   | 'BODY_TOO_LARGE'

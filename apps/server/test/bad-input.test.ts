@@ -79,6 +79,8 @@ const cases: Case[] = [
   { name: 'a per_page over 100', method: 'GET', url: '/api/v1/tenants/acme/usage?per_page=101', status: 400, code: 'VALIDATION_FAILED' },
   { name: 'a page of zero', method: 'GET', url: '/api/v1/tenants/acme/usage?page=0', status: 400, code: 'VALIDATION_FAILED' },
   { name: 'a bad dashboard id in the path', method: 'GET', url: '/api/v1/dashboards/%2e%2e%2fetc', status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a broken percent-encoding in the path', method: 'GET', url: '/api/v1/dashboards/%E0%A4%A', status: 400, code: 'BAD_URL' },
+  { name: 'an overlong path segment', method: 'GET', url: `/api/v1/dashboards/${'a'.repeat(300)}`, status: 414, code: 'URL_TOO_LONG' },
   { name: 'an unknown route', method: 'GET', url: '/api/v1/nope', status: 404, code: 'ROUTE_NOT_FOUND' },
   { name: 'GET on the token path (read as a dashboard id)', method: 'GET', url: tokenUrl, status: 404, code: 'DASHBOARD_NOT_FOUND' },
 ];

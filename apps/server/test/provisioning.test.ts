@@ -166,6 +166,22 @@ describe('POST /api/v1/dashboards', () => {
     expect(stored.json().tenant_id).toBe('org-j');
   });
 
+  it('a pending record left by a crashed process is taken over once it is stale', async () => {
+    const { IdempotencyRecord } = server.app.store.models;
+    const { sha256Hex } = await import('../src/services/tokens.js');
+    const hash = sha256Hex(JSON.stringify(['org-l', 'Sales', null, false]));
+    const longAgo = new Date(Date.now() - 11 * 60 * 1000);
+    await IdempotencyRecord.create({ key: 'key-crashed', request_hash: hash, state: 'pending', response_status: null, response_body: null });
+    await server.app.store.sequelize.query('UPDATE idempotency_records SET updated_at = :at WHERE key = :key', {
+      replacements: { at: longAgo, key: 'key-crashed' },
+    });
+    const before = await sandbox.countDashboards();
+    const response = await provision({ tenant_id: 'org-l', name: 'Sales' }, 'key-crashed');
+    expect(response.statusCode).toBe(201);
+    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect((await IdempotencyRecord.findByPk('key-crashed'))?.state).toBe('done');
+  });
+
   it('refuses an unusable Idempotency-Key: 400 IDEMPOTENCY_KEY_INVALID', async () => {
     const response = await provision({ tenant_id: 'org-k', name: 'Sales' }, 'has space');
     expect(response.statusCode).toBe(400);

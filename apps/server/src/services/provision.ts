@@ -60,11 +60,26 @@ async function createAndStore(store: Store, client: PapermapClient, input: Provi
   return body;
 }
 
+/**
+ * A `pending` record older than this belongs to a process that died mid-request (a live one gives up after
+ * its upstream timeout and retries): a retry may take it over instead of getting 409 forever.
+ */
+export const DEFAULT_STALE_PENDING_MS = 10 * 60 * 1000;
+
+async function takeOver(store: Store, key: string, seen: Date): Promise<boolean> {
+  const [count] = await store.models.IdempotencyRecord.update(
+    { state: 'pending' },
+    { where: { key, state: 'pending', updated_at: seen }, silent: false },
+  );
+  return count === 1;
+}
+
 export async function provisionDashboard(
   store: Store,
   client: PapermapClient,
   input: ProvisionInput,
   idempotencyKey?: string,
+  options: { staleAfterMs?: number; now?: () => number } = {},
 ): Promise<ProvisionResult> {
   checkIdempotencyKey(idempotencyKey);
   if (idempotencyKey === undefined) {
@@ -90,7 +105,13 @@ export async function provisionDashboard(
       throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
     }
     if (existing.state !== 'done' || existing.response_body === null) {
-      throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
+      const age = (options.now ?? Date.now)() - new Date(existing.updated_at).getTime();
+      const stale = age > (options.staleAfterMs ?? DEFAULT_STALE_PENDING_MS);
+      // The conditional update lets exactly one of several concurrent retries take a stale record over.
+      if (!stale || !(await takeOver(store, idempotencyKey, existing.updated_at))) {
+        throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
+      }
+      return runClaimed(store, client, input, idempotencyKey);
     }
     return {
       statusCode: existing.response_status ?? 201,
@@ -98,10 +119,14 @@ export async function provisionDashboard(
       replayed: true,
     };
   }
+  return runClaimed(store, client, input, idempotencyKey);
+}
+
+async function runClaimed(store: Store, client: PapermapClient, input: ProvisionInput, key: string): Promise<ProvisionResult> {
   try {
-    return { statusCode: 201, body: await createAndStore(store, client, input, idempotencyKey), replayed: false };
+    return { statusCode: 201, body: await createAndStore(store, client, input, key), replayed: false };
   } catch (error) {
-    await IdempotencyRecord.destroy({ where: { key: idempotencyKey, state: 'pending' } });
+    await store.models.IdempotencyRecord.destroy({ where: { key, state: 'pending' } });
     throw error;
   }
 }
