@@ -9,23 +9,20 @@ import embedRoutes from './routes/embed.js';
 import externalApi from './routes/external.js';
 
 // Fastify's own 4xx errors (bad JSON, wrong content type, body too large) in Papermap's error shape.
-const FRAMEWORK_CODES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_BODY',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+const FRAMEWORK_ERRORS: Record<string, [code: string, message: string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['INVALID_BODY', 'The body must not be empty'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['INVALID_JSON', 'The body is not valid JSON'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'The body is too large'],
 };
 
 function toApiError(error: FastifyError): ApiError | undefined {
   if (error instanceof ApiError) return error;
   const status = error.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
-  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-    return new ApiError(400, 'INVALID_JSON', 'The body is not valid JSON');
-  }
-  const code = FRAMEWORK_CODES[error.code] ?? 'BAD_REQUEST';
-  return new ApiError(status, code, code === 'BAD_REQUEST' ? 'Bad request' : code.toLowerCase().replaceAll('_', ' '));
+  if (error instanceof SyntaxError) return new ApiError(400, 'INVALID_JSON', 'The body is not valid JSON');
+  const [code, message] = FRAMEWORK_ERRORS[error.code] ?? ['BAD_REQUEST', 'Bad request'];
+  return new ApiError(status, code, message);
 }
 
 /** The whole sandbox as one plugin: shared services first, then the three route groups. */

@@ -130,3 +130,44 @@ export async function createDashboard(
   if (response.statusCode !== 200) throw new Error(`create failed: ${response.statusCode} ${response.body}`);
   return (response.json() as { data: { dashboard_id: string } }).data.dashboard_id;
 }
+
+export interface VectorCase {
+  api_key_id: string;
+  secret: string;
+  workspace_id: string;
+  tenant_id: string;
+  dashboard_id: string;
+  valid_until: number;
+  token: string;
+  signature: string;
+}
+
+/** PROTOCOL.md's shared vectors (copied from shared/vectors/embed-tokens.json). */
+export { default as VECTORS } from './fixtures/embed-tokens.json' with { type: 'json' };
+
+/** Each vector case as a configured workspace holding its key and its dashboard. */
+export function vectorWorkspaces(cases: VectorCase[]): SandboxConfig['workspaces'] {
+  return cases.map((c) => ({
+    id: c.workspace_id,
+    apiKeys: [{ id: c.api_key_id, secret: c.secret }],
+    allowedOrigins: [],
+    dashboards: [{ id: c.dashboard_id, title: `Vector ${c.workspace_id}` }],
+  }));
+}
+
+/** The payload of a test that wants to know nothing was stored. */
+export async function dashboardCount(app: FastifyInstance, workspaceId: string = SANDBOX_SEED.workspaceId): Promise<number> {
+  const response = await app.inject({
+    method: 'GET',
+    url: `/__sandbox/dashboards?workspace_id=${encodeURIComponent(workspaceId)}`,
+    headers: { 'x-sandbox-admin-token': ADMIN_TOKEN },
+  });
+  return (response.json() as { count: number }).count;
+}
+
+export async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the sandbox is not listening on a port');
+  return `http://127.0.0.1:${address.port}`;
+}
