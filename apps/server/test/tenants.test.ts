@@ -129,6 +129,18 @@ describe('usage', () => {
     expect(user.statusCode).toBe(403);
   });
 
+  it('retries a transient upstream failure on reads and answers from the retry', async () => {
+    clock += 31_000;
+    server.logs.length = 0;
+    await sandbox.setFault({ mode: 'error', status: 500, remaining: 1 });
+    const response = await server.app.inject({ url: '/api/v1/usage?from_period=2026-01', headers: adminKey });
+    expect(response.statusCode).toBe(200);
+    const warnings = server.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === 'papermap request failed');
+    expect(warnings).toEqual([
+      expect.objectContaining({ operation: 'tenant-usage', attempt: 1, reason: 'status 500', willRetry: true }),
+    ]);
+  });
+
   it("a foreign tenant's usage is 404 like a missing tenant", async () => {
     const user = bearer(await jwt({ tenants: ['k2'] }));
     const foreign = await server.app.inject({ url: '/api/v1/tenants/k1/usage', headers: user });
