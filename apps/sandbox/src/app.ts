@@ -26,7 +26,10 @@ function toApiError(error: FastifyError): ApiError | undefined {
 }
 
 /** The whole sandbox as one plugin: shared services first, then the three route groups. */
-export default async function sandboxApp(app: FastifyInstance, opts: { config: SandboxConfig }): Promise<void> {
+export default async function sandboxApp(
+  app: FastifyInstance,
+  opts: { config: SandboxConfig },
+): Promise<void> {
   await app.register(configPlugin, { config: opts.config });
   await app.register(storePlugin, { config: opts.config });
   await app.register(faultsPlugin, { config: opts.config });

@@ -72,7 +72,11 @@ export const SANDBOX_SEED = Object.freeze({
 
 export const DEFAULT_DATABASE_PATH = fileURLToPath(new URL('../data/sandbox.sqlite', import.meta.url));
 
-export const DEFAULT_CREDITS: SandboxCredits = Object.freeze({ createDashboard: 10, tenantUsage: 1, embedView: 2 });
+export const DEFAULT_CREDITS: SandboxCredits = Object.freeze({
+  createDashboard: 10,
+  tenantUsage: 1,
+  embedView: 2,
+});
 
 function fail(message: string): never {
   throw new SandboxConfigError(message);
@@ -120,7 +124,10 @@ function checkWorkspace(raw: SandboxWorkspace, index: number): SandboxWorkspace 
   const allowedOrigins = (raw.allowedOrigins ?? []).map(checkOrigin);
   const dashboards = (raw.dashboards ?? []).map((d, k) => ({
     id: checkId(`${where}.dashboards[${k}].id`, d?.id),
-    title: typeof d.title === 'string' && d.title.trim() !== '' ? d.title : fail(`${where}.dashboards[${k}].title`),
+    title:
+      typeof d.title === 'string' && d.title.trim() !== ''
+        ? d.title
+        : fail(`${where}.dashboards[${k}].title`),
     description: d.description ?? null,
   }));
   return { id, apiKeys, allowedOrigins, dashboards };
@@ -137,7 +144,8 @@ function configFaults(raw: unknown): FaultSettings {
 /** Fills defaults and validates once; everything downstream trusts the result. */
 export function resolveConfig(options: Partial<SandboxConfig> = {}): SandboxConfig {
   const databasePath = options.databasePath ?? DEFAULT_DATABASE_PATH;
-  if (typeof databasePath !== 'string' || databasePath === '') fail('databasePath must be a non-empty string');
+  if (typeof databasePath !== 'string' || databasePath === '')
+    fail('databasePath must be a non-empty string');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') fail('now must be a function returning milliseconds');
   const adminToken = options.adminToken;
@@ -165,6 +173,9 @@ export function resolveConfig(options: Partial<SandboxConfig> = {}): SandboxConf
     maxLifetimeSeconds: checkSeconds('maxLifetimeSeconds', options.maxLifetimeSeconds ?? 24 * 60 * 60),
     leewaySeconds: checkSeconds('leewaySeconds', options.leewaySeconds ?? 0),
     credits,
-    tokenExpiringLeadSeconds: checkSeconds('tokenExpiringLeadSeconds', options.tokenExpiringLeadSeconds ?? 60),
+    tokenExpiringLeadSeconds: checkSeconds(
+      'tokenExpiringLeadSeconds',
+      options.tokenExpiringLeadSeconds ?? 60,
+    ),
   };
 }

@@ -31,7 +31,8 @@ export function configFromEnv(env: Record<string, string | undefined>): {
     throw new SandboxConfigError('SANDBOX_PORT must be a port number');
   }
   const level = text(env, 'SANDBOX_LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(level)) throw new SandboxConfigError(`SANDBOX_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(level))
+    throw new SandboxConfigError(`SANDBOX_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const config: Partial<SandboxConfig> = { logger: { level } };
   const databasePath = text(env, 'SANDBOX_DATABASE_PATH');
   if (databasePath !== undefined) config.databasePath = databasePath;
@@ -43,7 +44,10 @@ export function configFromEnv(env: Record<string, string | undefined>): {
       {
         id: SANDBOX_SEED.workspaceId,
         apiKeys: [],
-        allowedOrigins: origins.split(',').map((origin) => origin.trim()).filter((o) => o !== ''),
+        allowedOrigins: origins
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((o) => o !== ''),
       },
     ];
   }

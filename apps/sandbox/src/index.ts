@@ -4,7 +4,13 @@ import sandboxApp from './app.js';
 import { resolveConfig, type SandboxConfig } from './config.js';
 
 export { SANDBOX_SEED, DEFAULT_CREDITS, DEFAULT_DATABASE_PATH, resolveConfig } from './config.js';
-export type { SandboxApiKey, SandboxConfig, SandboxCredits, SandboxDashboardSeed, SandboxWorkspace } from './config.js';
+export type {
+  SandboxApiKey,
+  SandboxConfig,
+  SandboxCredits,
+  SandboxDashboardSeed,
+  SandboxWorkspace,
+} from './config.js';
 export { ApiError, SandboxConfigError } from './errors.js';
 export type { ErrorBody } from './errors.js';
 export { FAULT_MODES } from './faults.js';

@@ -17,7 +17,11 @@ const SIGNATURE_FAILURES: Record<string, [code: string, message: string]> = {
 };
 
 export const UNKNOWN_API_KEY = new ApiError(401, 'INVALID_API_KEY', 'Invalid API key');
-export const WORKSPACE_MISMATCH = new ApiError(401, 'WORKSPACE_MISMATCH', 'API key is not valid for this workspace');
+export const WORKSPACE_MISMATCH = new ApiError(
+  401,
+  'WORKSPACE_MISMATCH',
+  'API key is not valid for this workspace',
+);
 
 /** Verifies the signature headers with @tenantdash/core; every failure becomes a 401 ApiError. */
 export async function verifySignedRequest(

@@ -26,12 +26,22 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => parent.listen(0, '127.0.0.1', resolve));
   parentOrigin = `http://127.0.0.1:${(parent.address() as AddressInfo).port}`;
-  app = (await buildTestSandbox({ workspaces: [{ id: 'ws_demo', apiKeys: [], allowedOrigins: [parentOrigin] }] })).app;
+  app = (
+    await buildTestSandbox({ workspaces: [{ id: 'ws_demo', apiKeys: [], allowedOrigins: [parentOrigin] }] })
+  ).app;
   dashboardId = await createDashboard(app, 'Revenue overview');
   base = await listen(app);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -55,7 +65,9 @@ describe('embed page in headless Chromium', () => {
     const shots: Buffer[] = [];
     for (const tenant of ['acme', 'globex']) {
       const shot = await withPage(async (page) => {
-        const response = await page.goto(`${base}${embedUrl(referenceToken({ tenantId: tenant, dashboardId }), 'ws_demo', dashboardId)}`);
+        const response = await page.goto(
+          `${base}${embedUrl(referenceToken({ tenantId: tenant, dashboardId }), 'ws_demo', dashboardId)}`,
+        );
         expect(response?.status()).toBe(200);
         expect(await page.getAttribute('html', 'data-embed-status')).toBe('ok');
         expect(await page.locator('[data-error-code]').count()).toBe(0);
@@ -95,7 +107,8 @@ describe('embed page in headless Chromium', () => {
           </script><iframe id="f" width="1000" height="300" src="${src.replace(/&/g, '&amp;')}"></iframe></body>`;
       await page.clock.install();
       await page.goto(`${parentOrigin}/host`);
-      const messages = () => page.evaluate(() => (window as unknown as { __messages: Array<Record<string, unknown>> }).__messages);
+      const messages = () =>
+        page.evaluate(() => (window as unknown as { __messages: Array<Record<string, unknown>> }).__messages);
       const types = async () => (await messages()).map((m) => m.type);
 
       await expect.poll(types).toContain('tenantdash:ready');
@@ -125,9 +138,13 @@ describe('embed page in headless Chromium', () => {
           [token, base],
         );
       await send(referenceToken({ tenantId: 'globex', dashboardId }));
-      await expect.poll(messages).toContainEqual({ type: 'tenantdash:token-rejected', version: 1, code: 'TOKEN_MISMATCH' });
+      await expect
+        .poll(messages)
+        .toContainEqual({ type: 'tenantdash:token-rejected', version: 1, code: 'TOKEN_MISMATCH' });
       await send(referenceToken({ tenantId: 'acme', dashboardId, validUntil: NOW_S + 3600 }));
-      await expect.poll(messages).toContainEqual({ type: 'tenantdash:token-accepted', version: 1, expires_at: NOW_S + 3600 });
+      await expect
+        .poll(messages)
+        .toContainEqual({ type: 'tenantdash:token-accepted', version: 1, expires_at: NOW_S + 3600 });
       expect(await frame.locator('body').getAttribute('class')).toBe('');
       await page.screenshot({ path: `${ARTIFACTS}embed-in-parent.png` });
     });

@@ -26,7 +26,11 @@ beforeEach(async () => {
   ({ app, clock } = await buildTestSandbox({
     workspaces: [
       { id: 'ws_demo', apiKeys: [], allowedOrigins: [ORIGIN, 'http://127.0.0.1:5173'] },
-      { id: 'ws_other', apiKeys: [{ id: 'ak_other', secret: 'sk_other_secret_value' }], dashboards: [{ id: 'dash_other', title: 'Other' }] },
+      {
+        id: 'ws_other',
+        apiKeys: [{ id: 'ak_other', secret: 'sk_other_secret_value' }],
+        dashboards: [{ id: 'dash_other', title: 'Other' }],
+      },
     ],
   }));
   dashboardId = await createDashboard(app, 'Revenue <overview> & "more"');
@@ -44,7 +48,11 @@ async function usage() {
     url: '/api/v1/external/workspaces/ws_demo/tenant-usage',
     headers: signedHeaders({ validUntil: Math.floor(clock.now() / 1000) + 300 }),
   });
-  return response.json().data.usage as Array<{ tenant_id: string; credits_used: number; request_count: number }>;
+  return response.json().data.usage as Array<{
+    tenant_id: string;
+    credits_used: number;
+    request_count: number;
+  }>;
 }
 
 describe('accepted tokens', () => {
@@ -73,10 +81,15 @@ describe('accepted tokens', () => {
 
   it('accepts every shared vector token on its embed page', async () => {
     const cases = VECTORS.cases as VectorCase[];
-    const vectorApp = (await buildTestSandbox({ workspaces: vectorWorkspaces(cases), now: () => VECTORS.now_ms })).app;
+    const vectorApp = (
+      await buildTestSandbox({ workspaces: vectorWorkspaces(cases), now: () => VECTORS.now_ms })
+    ).app;
     try {
       for (const c of cases) {
-        const response = await vectorApp.inject({ method: 'GET', url: embedUrl(c.token, c.workspace_id, c.dashboard_id) });
+        const response = await vectorApp.inject({
+          method: 'GET',
+          url: embedUrl(c.token, c.workspace_id, c.dashboard_id),
+        });
         expect(response.statusCode, c.dashboard_id).toBe(200);
       }
     } finally {
@@ -88,7 +101,11 @@ describe('accepted tokens', () => {
     const known = (
       await buildTestSandbox({
         workspaces: [
-          { id: 'workspace-456', apiKeys: [{ id: 'ak_test', secret: 'sk_test_secret' }], dashboards: [{ id: 'dash-789', title: 'Known' }] },
+          {
+            id: 'workspace-456',
+            apiKeys: [{ id: 'ak_test', secret: 'sk_test_secret' }],
+            dashboards: [{ id: 'dash-789', title: 'Known' }],
+          },
         ],
         now: () => 1_699_999_000_000,
       })
@@ -96,8 +113,20 @@ describe('accepted tokens', () => {
     try {
       const token =
         'eyJhcGlfa2V5X2lkIjogImFrX3Rlc3QiLCAid29ya3NwYWNlX2lkIjogIndvcmtzcGFjZS00NTYiLCAidGVuYW50X2lkIjogIm9yZy0xMjMiLCAiZGFzaGJvYXJkX2lkIjogImRhc2gtNzg5IiwgInZhbGlkX3VudGlsIjogMTY5OTk5OTk5OSwgInNpZ25hdHVyZSI6ICIwZWQ0YTlhMzkxODM2Zjc4MWMyMTM1MTM5NWNhZTIxYmIwZjFkYmEyYjc5MDAzZTAyZGJjM2I2ZmE3OTZmZGRlIn0=';
-      expect(referenceToken({ apiKeyId: 'ak_test', secret: 'sk_test_secret', workspaceId: 'workspace-456', tenantId: 'org-123', dashboardId: 'dash-789', validUntil: 1_699_999_999 })).toBe(token);
-      const response = await known.inject({ method: 'GET', url: embedUrl(token, 'workspace-456', 'dash-789') });
+      expect(
+        referenceToken({
+          apiKeyId: 'ak_test',
+          secret: 'sk_test_secret',
+          workspaceId: 'workspace-456',
+          tenantId: 'org-123',
+          dashboardId: 'dash-789',
+          validUntil: 1_699_999_999,
+        }),
+      ).toBe(token);
+      const response = await known.inject({
+        method: 'GET',
+        url: embedUrl(token, 'workspace-456', 'dash-789'),
+      });
       expect(response.statusCode).toBe(200);
       expect(response.body).toContain('Tenant: org-123');
     } finally {
@@ -108,7 +137,9 @@ describe('accepted tokens', () => {
   it('accepts a token whose tenant_id was edited, as Papermap would (the MAC does not cover it, PROTOCOL.md 6.1)', async () => {
     const token = referenceToken({ tenantId: 'acme', dashboardId });
     const json = Buffer.from(token, 'base64url').toString('utf8').replace('"acme"', '"evil"');
-    const edited = Buffer.from(json).toString('base64url').padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
+    const edited = Buffer.from(json)
+      .toString('base64url')
+      .padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
     const response = await view(embedUrl(edited, 'ws_demo', dashboardId));
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('Tenant: evil');
@@ -131,7 +162,9 @@ describe('accepted tokens', () => {
     await view(embedUrl(token, 'ws_demo', dashboardId));
     await view(embedUrl(token, 'ws_demo', dashboardId));
     await view(embedUrl(token, 'ws_demo', 'not-the-dashboard'));
-    expect(await usage()).toEqual([{ tenant_id: 'acme', period: '2026-03', credits_used: 4, request_count: 2 }]);
+    expect(await usage()).toEqual([
+      { tenant_id: 'acme', period: '2026-03', credits_used: 4, request_count: 2 },
+    ]);
   });
 });
 
@@ -153,25 +186,77 @@ describe('refused tokens: an HTML error page with the right status, never 5xx', 
     ['truncated', () => good().slice(0, -8), 400, 'TOKEN_MALFORMED'],
     ['re-padded', () => `${good()}==`, 400, 'TOKEN_MALFORMED'],
     ['unpadded', () => urlSafePadded().replace(/=+$/, ''), 400, 'TOKEN_MALFORMED'],
-    ['standard base64 alphabet', () => Buffer.from(urlSafePadded(), 'base64url').toString('base64'), 400, 'TOKEN_MALFORMED'],
+    [
+      'standard base64 alphabet',
+      () => Buffer.from(urlSafePadded(), 'base64url').toString('base64'),
+      400,
+      'TOKEN_MALFORMED',
+    ],
     ['re-cased', () => swapCase(good()), 400, 'TOKEN_MALFORMED'],
     ['oversized', () => 'A'.repeat(4100), 400, 'TOKEN_MALFORMED'],
     ['not a token', () => 'hello', 400, 'TOKEN_MALFORMED'],
-    ['signature tampered', () => {
-      const json = Buffer.from(good(), 'base64url').toString('utf8');
-      const sig = /"signature": "([0-9a-f]{64})"/.exec(json)?.[1] as string;
-      const flipped = json.replace(sig, (sig[0] === 'a' ? 'b' : 'a') + sig.slice(1));
-      return Buffer.from(flipped).toString('base64url').padEnd(Math.ceil(Buffer.byteLength(flipped) / 3) * 4, '=');
-    }, 401, 'TOKEN_INVALID'],
-    ['valid_until shifted', () => referenceToken({ tenantId: 'acme', dashboardId }).slice(0, 0) + (() => {
-      const json = `{"api_key_id": "ak_demo", "workspace_id": "ws_demo", "tenant_id": "acme", "dashboard_id": "${dashboardId}", "valid_until": ${NOW_S + 3601}, "signature": "${hmacHex('sk_demo_0123456789abcdef0123456789abcdef', 'ws_demo', NOW_S + 3600)}"}`;
-      return Buffer.from(json).toString('base64url').padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
-    })(), 401, 'TOKEN_INVALID'],
-    ['wrong secret', () => referenceToken({ secret: 'sk_wrong', tenantId: 'acme', dashboardId }), 401, 'TOKEN_INVALID'],
-    ['unknown key', () => referenceToken({ apiKeyId: 'ak_nobody', tenantId: 'acme', dashboardId }), 401, 'TOKEN_INVALID'],
-    ['key of another workspace', () => referenceToken({ apiKeyId: 'ak_other', secret: 'sk_other_secret_value', tenantId: 'acme', dashboardId }), 401, 'TOKEN_INVALID'],
-    ['expired', () => referenceToken({ tenantId: 'acme', dashboardId, validUntil: NOW_S - 1 }), 401, 'TOKEN_EXPIRED'],
-    ['beyond the lifetime cap', () => referenceToken({ tenantId: 'acme', dashboardId, validUntil: NOW_S + 86_401 }), 401, 'TOKEN_LIFETIME_EXCEEDED'],
+    [
+      'signature tampered',
+      () => {
+        const json = Buffer.from(good(), 'base64url').toString('utf8');
+        const sig = /"signature": "([0-9a-f]{64})"/.exec(json)?.[1] as string;
+        const flipped = json.replace(sig, (sig[0] === 'a' ? 'b' : 'a') + sig.slice(1));
+        return Buffer.from(flipped)
+          .toString('base64url')
+          .padEnd(Math.ceil(Buffer.byteLength(flipped) / 3) * 4, '=');
+      },
+      401,
+      'TOKEN_INVALID',
+    ],
+    [
+      'valid_until shifted',
+      () =>
+        referenceToken({ tenantId: 'acme', dashboardId }).slice(0, 0) +
+        (() => {
+          const json = `{"api_key_id": "ak_demo", "workspace_id": "ws_demo", "tenant_id": "acme", "dashboard_id": "${dashboardId}", "valid_until": ${NOW_S + 3601}, "signature": "${hmacHex('sk_demo_0123456789abcdef0123456789abcdef', 'ws_demo', NOW_S + 3600)}"}`;
+          return Buffer.from(json)
+            .toString('base64url')
+            .padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
+        })(),
+      401,
+      'TOKEN_INVALID',
+    ],
+    [
+      'wrong secret',
+      () => referenceToken({ secret: 'sk_wrong', tenantId: 'acme', dashboardId }),
+      401,
+      'TOKEN_INVALID',
+    ],
+    [
+      'unknown key',
+      () => referenceToken({ apiKeyId: 'ak_nobody', tenantId: 'acme', dashboardId }),
+      401,
+      'TOKEN_INVALID',
+    ],
+    [
+      'key of another workspace',
+      () =>
+        referenceToken({
+          apiKeyId: 'ak_other',
+          secret: 'sk_other_secret_value',
+          tenantId: 'acme',
+          dashboardId,
+        }),
+      401,
+      'TOKEN_INVALID',
+    ],
+    [
+      'expired',
+      () => referenceToken({ tenantId: 'acme', dashboardId, validUntil: NOW_S - 1 }),
+      401,
+      'TOKEN_EXPIRED',
+    ],
+    [
+      'beyond the lifetime cap',
+      () => referenceToken({ tenantId: 'acme', dashboardId, validUntil: NOW_S + 86_401 }),
+      401,
+      'TOKEN_LIFETIME_EXCEEDED',
+    ],
   ];
 
   for (const [name, token, status, code] of cases) {
@@ -192,7 +277,9 @@ describe('refused tokens: an HTML error page with the right status, never 5xx', 
   it('refuses a no-separator shift of the token workspace', async () => {
     // ("ws_demo", V) re-read as ("ws_dem", "o"+V) is not even a number; shift into an id that exists instead.
     const json = `{"api_key_id": "ak_other", "workspace_id": "ws_other", "tenant_id": "acme", "dashboard_id": "dash_other", "valid_until": 1${NOW_S}, "signature": "${hmacHex('sk_other_secret_value', 'ws_other1', NOW_S)}"}`;
-    const token = Buffer.from(json).toString('base64url').padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
+    const token = Buffer.from(json)
+      .toString('base64url')
+      .padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
     const response = await view(embedUrl(token, 'ws_other', 'dash_other'));
     expect(response.statusCode).toBe(401);
   });
@@ -238,7 +325,12 @@ describe('token re-check (postMessage extension)', () => {
 
   it('accepts a fresh token for the same tenant and dashboard, without counting a view', async () => {
     const token = referenceToken({ tenantId: 'acme', dashboardId, validUntil: NOW_S + 1800 });
-    const response = await check({ token, workspace_id: 'ws_demo', dashboard_id: dashboardId, tenant_id: 'acme' });
+    const response = await check({
+      token,
+      workspace_id: 'ws_demo',
+      dashboard_id: dashboardId,
+      tenant_id: 'acme',
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ valid: true, expires_at: NOW_S + 1800 });
     expect(response.headers['cache-control']).toBe('no-store');
@@ -247,13 +339,22 @@ describe('token re-check (postMessage extension)', () => {
 
   it('refuses another tenant, an expired token and a bad body', async () => {
     const other = referenceToken({ tenantId: 'globex', dashboardId });
-    expect((await check({ token: other, workspace_id: 'ws_demo', dashboard_id: dashboardId, tenant_id: 'acme' })).json()).toEqual({
+    expect(
+      (
+        await check({ token: other, workspace_id: 'ws_demo', dashboard_id: dashboardId, tenant_id: 'acme' })
+      ).json(),
+    ).toEqual({
       error: 'The embed token was refused',
       code: 'TOKEN_MISMATCH',
       status: 403,
     });
     clock.advance(3_601_000);
-    const expired = await check({ token: referenceToken({ tenantId: 'acme', dashboardId, validUntil: NOW_S + 3600 }), workspace_id: 'ws_demo', dashboard_id: dashboardId, tenant_id: 'acme' });
+    const expired = await check({
+      token: referenceToken({ tenantId: 'acme', dashboardId, validUntil: NOW_S + 3600 }),
+      workspace_id: 'ws_demo',
+      dashboard_id: dashboardId,
+      tenant_id: 'acme',
+    });
     expect(expired.json()).toMatchObject({ code: 'TOKEN_EXPIRED', status: 401 });
     const bad = await check({ token: 5 });
     expect(bad.json()).toMatchObject({ code: 'INVALID_BODY', status: 400 });
@@ -263,7 +364,9 @@ describe('token re-check (postMessage extension)', () => {
 describe('over a real socket', () => {
   it('serves the page and the error page', async () => {
     const base = await listen(app);
-    const ok = await fetch(`${base}${embedUrl(referenceToken({ tenantId: 'acme', dashboardId }), 'ws_demo', dashboardId)}`);
+    const ok = await fetch(
+      `${base}${embedUrl(referenceToken({ tenantId: 'acme', dashboardId }), 'ws_demo', dashboardId)}`,
+    );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('data-embed-status="ok"');
     const bad = await fetch(`${base}${embedUrl('garbage', 'ws_demo', dashboardId)}`);

@@ -26,18 +26,32 @@ const create = (a: FastifyInstance, tenantId?: string) =>
   });
 
 const setFault = (a: FastifyInstance, fault: unknown) =>
-  a.inject({ method: 'PUT', url: '/__sandbox/faults', headers: admin, payload: fault as Record<string, unknown> });
+  a.inject({
+    method: 'PUT',
+    url: '/__sandbox/faults',
+    headers: admin,
+    payload: fault as Record<string, unknown>,
+  });
 
 describe('admin endpoints', () => {
   it('do not exist without an admin token (404)', async () => {
     app = await buildSandbox({ databasePath: ':memory:' });
-    const response = await app.inject({ method: 'PUT', url: '/__sandbox/faults', headers: admin, payload: { mode: 'error' } });
+    const response = await app.inject({
+      method: 'PUT',
+      url: '/__sandbox/faults',
+      headers: admin,
+      payload: { mode: 'error' },
+    });
     expect(response.statusCode).toBe(404);
   });
 
   it('require the admin token header (401)', async () => {
     const a = await start();
-    for (const headers of [{}, { 'x-sandbox-admin-token': 'wrong-token-value' }, { 'x-sandbox-admin-token': `${ADMIN_TOKEN}x` }]) {
+    for (const headers of [
+      {},
+      { 'x-sandbox-admin-token': 'wrong-token-value' },
+      { 'x-sandbox-admin-token': `${ADMIN_TOKEN}x` },
+    ]) {
       const response = await a.inject({ method: 'DELETE', url: '/__sandbox/faults', headers });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toMatchObject({ code: 'ADMIN_UNAUTHORIZED', status: 401 });
@@ -46,7 +60,14 @@ describe('admin endpoints', () => {
 
   it('refuse invalid faults with 400 INVALID_FAULT', async () => {
     const a = await start();
-    for (const fault of [{ mode: 'explode' }, { mode: 'error', status: 404 }, { mode: 'slow', delay_ms: -1 }, { mode: 'error', remaining: 0 }, { mode: 'none', extra: 1 }, [1]]) {
+    for (const fault of [
+      { mode: 'explode' },
+      { mode: 'error', status: 404 },
+      { mode: 'slow', delay_ms: -1 },
+      { mode: 'error', remaining: 0 },
+      { mode: 'none', extra: 1 },
+      [1],
+    ]) {
       const response = await setFault(a, fault);
       expect(response.statusCode).toBe(400);
       expect(response.json()).toMatchObject({ code: 'INVALID_FAULT', status: 400 });
@@ -57,9 +78,16 @@ describe('admin endpoints', () => {
     const a = await start();
     await create(a);
     await create(a);
-    const response = await a.inject({ method: 'GET', url: '/__sandbox/dashboards?workspace_id=ws_demo', headers: admin });
+    const response = await a.inject({
+      method: 'GET',
+      url: '/__sandbox/dashboards?workspace_id=ws_demo',
+      headers: admin,
+    });
     expect(response.json()).toMatchObject({ workspace_id: 'ws_demo', count: 2 });
-    expect(response.json().dashboards[0]).toMatchObject({ title: 'T', created_at: new Date(NOW_MS).toISOString() });
+    expect(response.json().dashboards[0]).toMatchObject({
+      title: 'T',
+      created_at: new Date(NOW_MS).toISOString(),
+    });
     const missing = await a.inject({ method: 'GET', url: '/__sandbox/dashboards', headers: admin });
     expect(missing.statusCode).toBe(400);
   });
@@ -74,7 +102,11 @@ describe('fault modes on the upstream routes', () => {
     for (let i = 0; i < 2; i++) {
       const response = await create(a, 'acme');
       expect(response.statusCode).toBe(502);
-      expect(response.json()).toEqual({ error: 'Internal server error', code: 'UPSTREAM_UNAVAILABLE', status: 502 });
+      expect(response.json()).toEqual({
+        error: 'Internal server error',
+        code: 'UPSTREAM_UNAVAILABLE',
+        status: 502,
+      });
     }
     expect(await dashboardCount(a)).toBe(0);
     expect((await create(a, 'acme')).statusCode).toBe(200);
@@ -85,11 +117,17 @@ describe('fault modes on the upstream routes', () => {
   it('error: applies to tenant-usage too but never to the embed page or the admin routes', async () => {
     const a = await start();
     await setFault(a, { mode: 'error' });
-    const usage = await a.inject({ method: 'GET', url: '/api/v1/external/workspaces/ws_demo/tenant-usage', headers: signedHeaders() });
+    const usage = await a.inject({
+      method: 'GET',
+      url: '/api/v1/external/workspaces/ws_demo/tenant-usage',
+      headers: signedHeaders(),
+    });
     expect(usage.statusCode).toBe(503);
     expect((await a.inject({ method: 'GET', url: '/embedded/dashboard' })).statusCode).toBe(400);
     expect(await dashboardCount(a)).toBe(0);
-    expect((await a.inject({ method: 'DELETE', url: '/__sandbox/faults', headers: admin })).json()).toEqual({ fault: { mode: 'none' } });
+    expect((await a.inject({ method: 'DELETE', url: '/__sandbox/faults', headers: admin })).json()).toEqual({
+      fault: { mode: 'none' },
+    });
     expect((await create(a)).statusCode).toBe(200);
   });
 
@@ -147,8 +185,8 @@ describe('fault modes on the upstream routes', () => {
   });
 
   it('rejects a bad fault in config with SandboxConfigError', async () => {
-    await expect(buildSandbox({ databasePath: ':memory:', faults: { mode: 'error', status: 200 } })).rejects.toBeInstanceOf(
-      SandboxConfigError,
-    );
+    await expect(
+      buildSandbox({ databasePath: ':memory:', faults: { mode: 'error', status: 200 } }),
+    ).rejects.toBeInstanceOf(SandboxConfigError);
   });
 });

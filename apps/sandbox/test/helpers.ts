@@ -30,7 +30,12 @@ export async function buildTestSandbox(
   options: Partial<SandboxConfig> = {},
 ): Promise<{ app: FastifyInstance; clock: TestClock }> {
   const clock = testClock();
-  const app = await buildSandbox({ databasePath: ':memory:', adminToken: ADMIN_TOKEN, now: clock.now, ...options });
+  const app = await buildSandbox({
+    databasePath: ':memory:',
+    adminToken: ADMIN_TOKEN,
+    now: clock.now,
+    ...options,
+  });
   return { app, clock };
 }
 
@@ -103,7 +108,9 @@ export function referenceToken(input: TokenInput): string {
     `{"api_key_id": ${pythonString(apiKeyId)}, "workspace_id": ${pythonString(workspaceId)}, ` +
     `"tenant_id": ${pythonString(input.tenantId)}, "dashboard_id": ${pythonString(input.dashboardId)}, ` +
     `"valid_until": ${validUntil}, "signature": "${hmacHex(secret, workspaceId, validUntil)}"}`;
-  return Buffer.from(json, 'utf8').toString('base64url').padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
+  return Buffer.from(json, 'utf8')
+    .toString('base64url')
+    .padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
 }
 
 export function embedUrl(token: string, workspaceId: string, dashboardId: string, debug = false): string {
@@ -156,7 +163,10 @@ export function vectorWorkspaces(cases: VectorCase[]): SandboxConfig['workspaces
 }
 
 /** The payload of a test that wants to know nothing was stored. */
-export async function dashboardCount(app: FastifyInstance, workspaceId: string = SANDBOX_SEED.workspaceId): Promise<number> {
+export async function dashboardCount(
+  app: FastifyInstance,
+  workspaceId: string = SANDBOX_SEED.workspaceId,
+): Promise<number> {
   const response = await app.inject({
     method: 'GET',
     url: `/__sandbox/dashboards?workspace_id=${encodeURIComponent(workspaceId)}`,
@@ -168,6 +178,7 @@ export async function dashboardCount(app: FastifyInstance, workspaceId: string =
 export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('the sandbox is not listening on a port');
+  if (address === null || typeof address === 'string')
+    throw new Error('the sandbox is not listening on a port');
   return `http://127.0.0.1:${address.port}`;
 }

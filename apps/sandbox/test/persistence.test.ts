@@ -34,20 +34,28 @@ describe('SQLite persistence', () => {
         url: '/__sandbox/dashboards?workspace_id=ws_demo',
         headers: { 'x-sandbox-admin-token': ADMIN_TOKEN },
       });
-      expect(list.json()).toMatchObject({ count: 1, dashboards: [{ dashboard_id: dashboardId, title: 'Persisted' }] });
+      expect(list.json()).toMatchObject({
+        count: 1,
+        dashboards: [{ dashboard_id: dashboardId, title: 'Persisted' }],
+      });
       const usage = await second.inject({
         method: 'GET',
         url: '/api/v1/external/workspaces/ws_demo/tenant-usage',
         headers: signedHeaders(),
       });
-      expect(usage.json().data.usage).toEqual([{ tenant_id: 'acme', period: '2026-03', credits_used: 10, request_count: 1 }]);
+      expect(usage.json().data.usage).toEqual([
+        { tenant_id: 'acme', period: '2026-03', credits_used: 10, request_count: 1 },
+      ]);
       const other = await second.inject({
         method: 'GET',
         url: '/api/v1/external/workspaces/ws_more/tenant-usage',
         headers: signedHeaders({ apiKeyId: 'ak_more', secret: 'sk_more_secret', workspaceId: 'ws_more' }),
       });
       expect(other.statusCode).toBe(200);
-      const page = await second.inject({ method: 'GET', url: embedUrl(referenceToken({ tenantId: 'acme', dashboardId }), 'ws_demo', dashboardId) });
+      const page = await second.inject({
+        method: 'GET',
+        url: embedUrl(referenceToken({ tenantId: 'acme', dashboardId }), 'ws_demo', dashboardId),
+      });
       expect(page.statusCode).toBe(200);
     } finally {
       await second.close();
@@ -72,7 +80,11 @@ describe('SQLite persistence', () => {
       await createDashboard(a);
       const count = async (app: typeof a) =>
         (
-          await app.inject({ method: 'GET', url: '/__sandbox/dashboards?workspace_id=ws_demo', headers: { 'x-sandbox-admin-token': ADMIN_TOKEN } })
+          await app.inject({
+            method: 'GET',
+            url: '/__sandbox/dashboards?workspace_id=ws_demo',
+            headers: { 'x-sandbox-admin-token': ADMIN_TOKEN },
+          })
         ).json().count;
       expect([await count(a), await count(b)]).toEqual([1, 0]);
     } finally {
@@ -82,12 +94,16 @@ describe('SQLite persistence', () => {
   });
 
   it('validates its options once, before touching the disk', async () => {
-    await expect(open(join(dir, 'x.sqlite'), { adminToken: 'short' })).rejects.toBeInstanceOf(SandboxConfigError);
+    await expect(open(join(dir, 'x.sqlite'), { adminToken: 'short' })).rejects.toBeInstanceOf(
+      SandboxConfigError,
+    );
     await expect(
       open(join(dir, 'x.sqlite'), { workspaces: [{ id: 'ws bad\n', apiKeys: [] }] }),
     ).rejects.toMatchObject({ code: 'SANDBOX_CONFIG_INVALID' });
     await expect(
-      open(join(dir, 'x.sqlite'), { workspaces: [{ id: 'ws_x', apiKeys: [], allowedOrigins: ['https://a.example/path'] }] }),
+      open(join(dir, 'x.sqlite'), {
+        workspaces: [{ id: 'ws_x', apiKeys: [], allowedOrigins: ['https://a.example/path'] }],
+      }),
     ).rejects.toBeInstanceOf(SandboxConfigError);
   });
 });

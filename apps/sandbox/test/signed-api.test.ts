@@ -54,7 +54,9 @@ describe('accepted signatures', () => {
 
   it('accepts the X-Signature of every shared vector', async () => {
     const cases = VECTORS.cases as VectorCase[];
-    const vectorApp = (await buildTestSandbox({ workspaces: vectorWorkspaces(cases), now: () => VECTORS.now_ms })).app;
+    const vectorApp = (
+      await buildTestSandbox({ workspaces: vectorWorkspaces(cases), now: () => VECTORS.now_ms })
+    ).app;
     try {
       for (const c of cases) {
         const headers = {
@@ -64,7 +66,12 @@ describe('accepted signatures', () => {
           'X-Signature': c.signature,
           'Content-Type': 'application/json',
         };
-        const response = await vectorApp.inject({ method: 'POST', url: CREATE, headers, payload: body(c.workspace_id) });
+        const response = await vectorApp.inject({
+          method: 'POST',
+          url: CREATE,
+          headers,
+          payload: body(c.workspace_id),
+        });
         expect(response.statusCode, c.workspace_id).toBe(200);
       }
     } finally {
@@ -90,21 +97,53 @@ describe('refused signatures (401, never 5xx, nothing stored)', () => {
 
   const cases: Array<[string, () => Record<string, string>, string]> = [
     ['tampered signature', () => ({ ...valid(), 'X-Signature': flip(signature, 10) }), 'INVALID_SIGNATURE'],
-    ['truncated signature', () => ({ ...valid(), 'X-Signature': signature.slice(0, 63) }), 'MALFORMED_AUTH_HEADERS'],
-    ['re-cased signature', () => ({ ...valid(), 'X-Signature': signature.toUpperCase() }), 'MALFORMED_AUTH_HEADERS'],
-    ['signature with padding', () => ({ ...valid(), 'X-Signature': `${signature}=` }), 'MALFORMED_AUTH_HEADERS'],
-    ['base64 signature', () => ({ ...valid(), 'X-Signature': Buffer.from(signature, 'hex').toString('base64') }), 'MALFORMED_AUTH_HEADERS'],
+    [
+      'truncated signature',
+      () => ({ ...valid(), 'X-Signature': signature.slice(0, 63) }),
+      'MALFORMED_AUTH_HEADERS',
+    ],
+    [
+      're-cased signature',
+      () => ({ ...valid(), 'X-Signature': signature.toUpperCase() }),
+      'MALFORMED_AUTH_HEADERS',
+    ],
+    [
+      'signature with padding',
+      () => ({ ...valid(), 'X-Signature': `${signature}=` }),
+      'MALFORMED_AUTH_HEADERS',
+    ],
+    [
+      'base64 signature',
+      () => ({ ...valid(), 'X-Signature': Buffer.from(signature, 'hex').toString('base64') }),
+      'MALFORMED_AUTH_HEADERS',
+    ],
     ['valid_until edited', () => ({ ...valid(), 'X-Valid-Until': String(NOW_S + 301) }), 'INVALID_SIGNATURE'],
-    ['leading zero valid_until', () => ({ ...valid(), 'X-Valid-Until': `0${NOW_S + 300}` }), 'MALFORMED_AUTH_HEADERS'],
-    ['fractional valid_until', () => ({ ...valid(), 'X-Valid-Until': `${NOW_S + 300}.0` }), 'MALFORMED_AUTH_HEADERS'],
-    ['missing signature', () => {
-      const h = valid();
-      delete h['X-Signature'];
-      return h;
-    }, 'MISSING_AUTH_HEADERS'],
+    [
+      'leading zero valid_until',
+      () => ({ ...valid(), 'X-Valid-Until': `0${NOW_S + 300}` }),
+      'MALFORMED_AUTH_HEADERS',
+    ],
+    [
+      'fractional valid_until',
+      () => ({ ...valid(), 'X-Valid-Until': `${NOW_S + 300}.0` }),
+      'MALFORMED_AUTH_HEADERS',
+    ],
+    [
+      'missing signature',
+      () => {
+        const h = valid();
+        delete h['X-Signature'];
+        return h;
+      },
+      'MISSING_AUTH_HEADERS',
+    ],
     ['empty key id', () => ({ ...valid(), 'X-API-Key-ID': '' }), 'MISSING_AUTH_HEADERS'],
     ['unknown key', () => signedHeaders({ apiKeyId: 'ak_nobody' }), 'INVALID_API_KEY'],
-    ['key of another workspace', () => signedHeaders({ apiKeyId: 'ak_other', secret: 'sk_other_secret_value' }), 'WORKSPACE_MISMATCH'],
+    [
+      'key of another workspace',
+      () => signedHeaders({ apiKeyId: 'ak_other', secret: 'sk_other_secret_value' }),
+      'WORKSPACE_MISMATCH',
+    ],
     ['wrong secret', () => signedHeaders({ secret: 'sk_demo_wrong' }), 'INVALID_SIGNATURE'],
     ['too far ahead', () => signedHeaders({ validUntil: NOW_S + 86_401 }), 'VALID_UNTIL_TOO_FAR'],
     ['oversized tenant id', () => signedHeaders({ tenantId: 't'.repeat(256) }), 'MALFORMED_AUTH_HEADERS'],
@@ -120,7 +159,7 @@ describe('refused signatures (401, never 5xx, nothing stored)', () => {
     });
   }
 
-  it('answers an expired signature with Papermap\'s documented body exactly', async () => {
+  it("answers an expired signature with Papermap's documented body exactly", async () => {
     const headers = signedHeaders({ validUntil: NOW_S + 300 });
     clock.advance(301_000);
     const response = await create(headers);
@@ -193,14 +232,26 @@ describe('refused signatures (401, never 5xx, nothing stored)', () => {
 
 describe('create-dashboard body validation (400, same error shape, nothing stored)', () => {
   const cases: Array<[string, unknown, string]> = [
-    ['another workspace in the body', { workspace_id: 'ws_other', title: 'x', description: null }, 'WORKSPACE_MISMATCH'],
+    [
+      'another workspace in the body',
+      { workspace_id: 'ws_other', title: 'x', description: null },
+      'WORKSPACE_MISMATCH',
+    ],
     ['missing workspace_id', { title: 'x', description: null }, 'INVALID_WORKSPACE_ID'],
     ['missing title', { workspace_id: 'ws_demo', description: null }, 'INVALID_TITLE'],
     ['blank title', { workspace_id: 'ws_demo', title: '   ', description: null }, 'INVALID_TITLE'],
     ['numeric title', { workspace_id: 'ws_demo', title: 5, description: null }, 'INVALID_TITLE'],
-    ['title too long', { workspace_id: 'ws_demo', title: 'x'.repeat(256), description: null }, 'INVALID_TITLE'],
+    [
+      'title too long',
+      { workspace_id: 'ws_demo', title: 'x'.repeat(256), description: null },
+      'INVALID_TITLE',
+    ],
     ['numeric description', { workspace_id: 'ws_demo', title: 'x', description: 7 }, 'INVALID_DESCRIPTION'],
-    ['description too long', { workspace_id: 'ws_demo', title: 'x', description: 'd'.repeat(2001) }, 'INVALID_DESCRIPTION'],
+    [
+      'description too long',
+      { workspace_id: 'ws_demo', title: 'x', description: 'd'.repeat(2001) },
+      'INVALID_DESCRIPTION',
+    ],
     ['an array body', [1, 2], 'INVALID_BODY'],
   ];
   for (const [name, payload, code] of cases) {
@@ -218,7 +269,12 @@ describe('create-dashboard body validation (400, same error shape, nothing store
   }
 
   it('refuses invalid JSON and non-JSON content types in the same shape', async () => {
-    const bad = await app.inject({ method: 'POST', url: CREATE, headers: signedHeaders(), payload: '{"title":' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: CREATE,
+      headers: signedHeaders(),
+      payload: '{"title":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({ error: 'The body is not valid JSON', code: 'INVALID_JSON', status: 400 });
     const xml = await app.inject({
@@ -248,7 +304,11 @@ describe('create-dashboard body validation (400, same error shape, nothing store
 
 describe('the answer', () => {
   it('matches PROTOCOL.md section 5 field for field', async () => {
-    const response = await create(signedHeaders(), { workspace_id: 'ws_demo', title: 'Q1', description: 'Per region' });
+    const response = await create(signedHeaders(), {
+      workspace_id: 'ws_demo',
+      title: 'Q1',
+      description: 'Per region',
+    });
     const json = response.json();
     expect(Object.keys(json)).toEqual(['message', 'success', 'data']);
     expect(json.success).toBe(true);
@@ -282,7 +342,11 @@ describe('the answer', () => {
 
   it('serves the same API over a real socket', async () => {
     const base = await listen(app);
-    const ok = await fetch(`${base}${CREATE}`, { method: 'POST', headers: signedHeaders(), body: JSON.stringify(body()) });
+    const ok = await fetch(`${base}${CREATE}`, {
+      method: 'POST',
+      headers: signedHeaders(),
+      body: JSON.stringify(body()),
+    });
     expect(ok.status).toBe(200);
     const refused = await fetch(`${base}${CREATE}`, {
       method: 'POST',
@@ -290,6 +354,10 @@ describe('the answer', () => {
       body: JSON.stringify(body()),
     });
     expect(refused.status).toBe(401);
-    expect(await refused.json()).toEqual({ error: 'Invalid signature', code: 'INVALID_SIGNATURE', status: 401 });
+    expect(await refused.json()).toEqual({
+      error: 'Invalid signature',
+      code: 'INVALID_SIGNATURE',
+      status: 401,
+    });
   });
 });

@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 const sign = (tenantId?: string) =>
-  signedHeaders({ validUntil: Math.floor(clock.now() / 1000) + 300, ...(tenantId === undefined ? {} : { tenantId }) });
+  signedHeaders({
+    validUntil: Math.floor(clock.now() / 1000) + 300,
+    ...(tenantId === undefined ? {} : { tenantId }),
+  });
 
 async function createAs(tenantId?: string) {
   const response = await app.inject({
@@ -68,7 +71,9 @@ describe('usage accounting in calendar-month buckets', () => {
     const first = await usage('', 'acme');
     expect(first.json().data.usage).toEqual([]);
     const second = await usage('', 'acme');
-    expect(second.json().data.usage).toEqual([{ tenant_id: 'acme', period: '2026-03', credits_used: 1, request_count: 1 }]);
+    expect(second.json().data.usage).toEqual([
+      { tenant_id: 'acme', period: '2026-03', credits_used: 1, request_count: 1 },
+    ]);
   });
 
   it('keeps workspaces apart', async () => {
@@ -76,13 +81,21 @@ describe('usage accounting in calendar-month buckets', () => {
     const other = await app.inject({
       method: 'GET',
       url: '/api/v1/external/workspaces/ws_other/tenant-usage',
-      headers: signedHeaders({ apiKeyId: 'ak_other', secret: 'sk_other_secret_value', workspaceId: 'ws_other' }),
+      headers: signedHeaders({
+        apiKeyId: 'ak_other',
+        secret: 'sk_other_secret_value',
+        workspaceId: 'ws_other',
+      }),
     });
     expect(other.json().data).toMatchObject({ workspace_id: 'ws_other', usage: [], total: 0 });
   });
 
   it('refuses reading another workspace with this key (401)', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/external/workspaces/ws_other/tenant-usage', headers: sign() });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/external/workspaces/ws_other/tenant-usage',
+      headers: sign(),
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toMatchObject({ code: 'WORKSPACE_MISMATCH', status: 401 });
   });
@@ -97,13 +110,21 @@ describe('usage accounting in calendar-month buckets', () => {
       for (const tenant of tenants) await createAs(tenant);
     }
     const page1 = (await usage('?from_period=2026-02&to_period=2026-03&per_page=2')).json().data;
-    expect(page1).toMatchObject({ page: 1, per_page: 2, total: 3, total_pages: 2, from_period: '2026-02', to_period: '2026-03' });
-    expect(page1.usage.map((u: { tenant_id: string; period: string }) => `${u.period}/${u.tenant_id}`)).toEqual([
-      '2026-02/a',
-      '2026-02/b',
-    ]);
+    expect(page1).toMatchObject({
+      page: 1,
+      per_page: 2,
+      total: 3,
+      total_pages: 2,
+      from_period: '2026-02',
+      to_period: '2026-03',
+    });
+    expect(
+      page1.usage.map((u: { tenant_id: string; period: string }) => `${u.period}/${u.tenant_id}`),
+    ).toEqual(['2026-02/a', '2026-02/b']);
     const page2 = (await usage('?from_period=2026-02&to_period=2026-03&per_page=2&page=2')).json().data;
-    expect(page2.usage.map((u: { tenant_id: string; period: string }) => `${u.period}/${u.tenant_id}`)).toEqual(['2026-03/a']);
+    expect(
+      page2.usage.map((u: { tenant_id: string; period: string }) => `${u.period}/${u.tenant_id}`),
+    ).toEqual(['2026-03/a']);
     const beyond = (await usage('?page=9')).json().data;
     expect(beyond).toMatchObject({ usage: [], page: 9, total: 6 });
     const single = (await usage('?from_period=2026-01&to_period=2026-01&per_page=100')).json().data;

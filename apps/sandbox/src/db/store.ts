@@ -75,7 +75,10 @@ export class SandboxStore {
       const configured = override === -1 ? undefined : workspaces.splice(override, 1)[0];
       workspaces.unshift({
         id: SANDBOX_SEED.workspaceId,
-        apiKeys: [{ id: SANDBOX_SEED.apiKeyId, secret: SANDBOX_SEED.secretKey }, ...(configured?.apiKeys ?? [])],
+        apiKeys: [
+          { id: SANDBOX_SEED.apiKeyId, secret: SANDBOX_SEED.secretKey },
+          ...(configured?.apiKeys ?? []),
+        ],
         allowedOrigins: configured?.allowedOrigins?.length
           ? configured.allowedOrigins
           : [...SANDBOX_SEED.allowedOrigins],
@@ -91,7 +94,8 @@ export class SandboxStore {
       else await existing.update({ allowed_origins: origins });
       for (const key of ws.apiKeys) {
         const row = await ApiKey.findByPk(key.id);
-        if (row === null) await ApiKey.create({ id: key.id, workspace_id: ws.id, secret: key.secret, created_at: now });
+        if (row === null)
+          await ApiKey.create({ id: key.id, workspace_id: ws.id, secret: key.secret, created_at: now });
         else await row.update({ workspace_id: ws.id, secret: key.secret });
       }
       for (const d of ws.dashboards ?? []) {
@@ -163,7 +167,13 @@ export class SandboxStore {
   }
 
   /** Adds one request and `credits` to the tenant's bucket for `period` (YYYY-MM), atomically. */
-  async recordUsage(input: { workspaceId: string; tenantId: string; period: string; credits: number; now: Date }) {
+  async recordUsage(input: {
+    workspaceId: string;
+    tenantId: string;
+    period: string;
+    credits: number;
+    now: Date;
+  }) {
     await this.sequelize.query(
       `INSERT INTO tenant_usage (workspace_id, tenant_id, period, credits_used, request_count, updated_at)
        VALUES (:workspaceId, :tenantId, :period, :credits, 1, :updatedAt)

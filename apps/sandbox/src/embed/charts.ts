@@ -24,7 +24,10 @@ export function sparkline(values: number[], color: string): string {
   const min = Math.min(...values);
   const span = Math.max(1, Math.max(...values) - min);
   const points = values
-    .map((v, i) => `${round((i / Math.max(1, values.length - 1)) * w)},${round(h - 2 - ((v - min) / span) * (h - 4))}`)
+    .map(
+      (v, i) =>
+        `${round((i / Math.max(1, values.length - 1)) * w)},${round(h - 2 - ((v - min) / span) * (h - 4))}`,
+    )
     .join(' ');
   return `<svg class="spark" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none" aria-hidden="true"><polyline points="${points}" fill="none" stroke="${color}" stroke-width="2" vector-effect="non-scaling-stroke" stroke-linejoin="round" stroke-linecap="round"/></svg>`;
 }
@@ -46,10 +49,16 @@ export function areaChart(labels: string[], values: number[], palette: Palette, 
     })
     .join('');
   const ticks = labels
-    .map((label, i) => `<text class="axis" x="${round(x(i))}" y="${h - 8}" text-anchor="middle">${escapeHtml(label)}</text>`)
+    .map(
+      (label, i) =>
+        `<text class="axis" x="${round(x(i))}" y="${h - 8}" text-anchor="middle">${escapeHtml(label)}</text>`,
+    )
     .join('');
   const dots = values
-    .map((v, i) => `<circle cx="${round(x(i))}" cy="${round(y(v))}" r="3" fill="#fff" stroke="${palette.accent}" stroke-width="2"/>`)
+    .map(
+      (v, i) =>
+        `<circle cx="${round(x(i))}" cy="${round(y(v))}" r="3" fill="#fff" stroke="${palette.accent}" stroke-width="2"/>`,
+    )
     .join('');
   return `<svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(title)}">${grid}<polygon points="${area}" fill="${palette.accentSoft}"/><polyline points="${line}" fill="none" stroke="${palette.accent}" stroke-width="2.5" stroke-linejoin="round"/>${dots}${ticks}</svg>`;
 }
@@ -87,14 +96,18 @@ export function donutChart(items: Slice[], palette: Palette, title: string): str
   const cy = 120;
   const r = 90;
   const inner = 54;
-  const total = Math.max(1, items.reduce((sum, s) => sum + s.value, 0));
+  const total = Math.max(
+    1,
+    items.reduce((sum, s) => sum + s.value, 0),
+  );
   let angle = -Math.PI / 2;
   const arcs = items
     .map((s, i) => {
       const sweep = (s.value / total) * Math.PI * 2;
       const end = angle + sweep;
       const large = sweep > Math.PI ? 1 : 0;
-      const p = (a: number, radius: number) => `${round(cx + radius * Math.cos(a))},${round(cy + radius * Math.sin(a))}`;
+      const p = (a: number, radius: number) =>
+        `${round(cx + radius * Math.cos(a))},${round(cy + radius * Math.sin(a))}`;
       const d = `M${p(angle, r)} A${r},${r} 0 ${large} 1 ${p(end, r)} L${p(end, inner)} A${inner},${inner} 0 ${large} 0 ${p(angle, inner)} Z`;
       angle = end;
       return `<path d="${d}" fill="${palette.series[i % palette.series.length]}" stroke="#fff" stroke-width="2"/>`;

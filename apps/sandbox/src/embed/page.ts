@@ -32,7 +32,14 @@ export function embedHeaders(nonce: string, allowedOrigins: string[]): Record<st
   };
 }
 
-function document(nonce: string, title: string, css: string, body: string, boot: unknown, status: string): string {
+function document(
+  nonce: string,
+  title: string,
+  css: string,
+  body: string,
+  boot: unknown,
+  status: string,
+): string {
   return `<!doctype html>
 <html lang="en" data-embed-status="${status}">
 <head>
@@ -70,7 +77,8 @@ export function renderDashboard(view: DashboardView, ctx: PageContext): Rendered
       return `<section class="tile"><div class="label">${escapeHtml(kpi.label)}</div><div class="value">${escapeHtml(kpi.value)}</div><div class="delta ${up ? 'up' : 'down'}">${up ? '▲' : '▼'} ${Math.abs(kpi.deltaPercent).toFixed(1)}% vs last month</div>${sparkline(kpi.spark, palette.accent)}</section>`;
     })
     .join('');
-  const card = (title: string, svg: string) => `<section class="card"><h2>${escapeHtml(title)}</h2>${svg}</section>`;
+  const card = (title: string, svg: string) =>
+    `<section class="card"><h2>${escapeHtml(title)}</h2>${svg}</section>`;
   const body = `<main id="td-root" data-tenant="${escapeHtml(view.tenantId)}">
 <header class="top"><div><h1>${escapeHtml(view.title)}</h1><p>${escapeHtml(view.description ?? 'Key metrics for the last twelve months')}</p></div><span class="badge">Tenant: ${escapeHtml(view.tenantId)}</span></header>
 <div class="kpis">${tiles}</div>
@@ -103,7 +111,10 @@ ${card('Top products', rankedBars(data.products, palette, 'Top products'))}
 }
 
 const ERROR_TEXT: Record<string, [title: string, detail: string]> = {
-  MISSING_PARAMETERS: ['Incomplete embed link', 'The link must carry embedded-token, workspace-id and dashboard-id exactly once.'],
+  MISSING_PARAMETERS: [
+    'Incomplete embed link',
+    'The link must carry embedded-token, workspace-id and dashboard-id exactly once.',
+  ],
   TOKEN_MALFORMED: ['Invalid embed token', 'The embed token is not well-formed.'],
   TOKEN_INVALID: ['Invalid embed token', 'The embed token could not be verified.'],
   TOKEN_EXPIRED: ['This embed link has expired', 'Ask the application for a fresh link.'],

@@ -34,12 +34,42 @@ export interface DashboardData {
 }
 
 const PALETTES: Palette[] = [
-  { name: 'indigo', accent: '#4f46e5', accentSoft: '#e0e7ff', series: ['#4f46e5', '#06b6d4', '#f59e0b', '#10b981', '#ef4444'] },
-  { name: 'emerald', accent: '#059669', accentSoft: '#d1fae5', series: ['#059669', '#3b82f6', '#eab308', '#a855f7', '#f97316'] },
-  { name: 'rose', accent: '#e11d48', accentSoft: '#ffe4e6', series: ['#e11d48', '#8b5cf6', '#14b8a6', '#f59e0b', '#0ea5e9'] },
-  { name: 'amber', accent: '#d97706', accentSoft: '#fef3c7', series: ['#d97706', '#2563eb', '#16a34a', '#db2777', '#7c3aed'] },
-  { name: 'sky', accent: '#0284c7', accentSoft: '#e0f2fe', series: ['#0284c7', '#f43f5e', '#84cc16', '#f59e0b', '#6366f1'] },
-  { name: 'violet', accent: '#7c3aed', accentSoft: '#ede9fe', series: ['#7c3aed', '#10b981', '#f97316', '#0ea5e9', '#e11d48'] },
+  {
+    name: 'indigo',
+    accent: '#4f46e5',
+    accentSoft: '#e0e7ff',
+    series: ['#4f46e5', '#06b6d4', '#f59e0b', '#10b981', '#ef4444'],
+  },
+  {
+    name: 'emerald',
+    accent: '#059669',
+    accentSoft: '#d1fae5',
+    series: ['#059669', '#3b82f6', '#eab308', '#a855f7', '#f97316'],
+  },
+  {
+    name: 'rose',
+    accent: '#e11d48',
+    accentSoft: '#ffe4e6',
+    series: ['#e11d48', '#8b5cf6', '#14b8a6', '#f59e0b', '#0ea5e9'],
+  },
+  {
+    name: 'amber',
+    accent: '#d97706',
+    accentSoft: '#fef3c7',
+    series: ['#d97706', '#2563eb', '#16a34a', '#db2777', '#7c3aed'],
+  },
+  {
+    name: 'sky',
+    accent: '#0284c7',
+    accentSoft: '#e0f2fe',
+    series: ['#0284c7', '#f43f5e', '#84cc16', '#f59e0b', '#6366f1'],
+  },
+  {
+    name: 'violet',
+    accent: '#7c3aed',
+    accentSoft: '#ede9fe',
+    series: ['#7c3aed', '#10b981', '#f97316', '#0ea5e9', '#e11d48'],
+  },
 ];
 
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -114,7 +144,12 @@ export function monthLabels(nowMs: number): string[] {
   return labels;
 }
 
-export function dashboardData(workspaceId: string, tenantId: string, dashboardId: string, nowMs: number): DashboardData {
+export function dashboardData(
+  workspaceId: string,
+  tenantId: string,
+  dashboardId: string,
+  nowMs: number,
+): DashboardData {
   const seed = hashText(`${workspaceId}\u0000${tenantId}\u0000${dashboardId}`);
   const random = randomFrom(seed);
   const palette = PALETTES[hashText(tenantId) % PALETTES.length] as Palette;
@@ -128,7 +163,12 @@ export function dashboardData(workspaceId: string, tenantId: string, dashboardId
   return {
     palette,
     kpis: [
-      { label: 'Revenue (this month)', value: money(last(revenue)), deltaPercent: percentChange(revenue), spark: revenue },
+      {
+        label: 'Revenue (this month)',
+        value: money(last(revenue)),
+        deltaPercent: percentChange(revenue),
+        spark: revenue,
+      },
       { label: 'Active users', value: count(last(users)), deltaPercent: percentChange(users), spark: users },
       {
         label: 'Conversion rate',

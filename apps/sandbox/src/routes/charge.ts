@@ -4,7 +4,11 @@ import { ApiError } from '../errors.js';
 import { periodOf } from '../usage.js';
 
 /** Charges the call to the tenant named by X-Tenant-ID (if any), in the current calendar month. */
-export async function chargeTenant(app: FastifyInstance, signed: VerifiedRequest, credits: number): Promise<void> {
+export async function chargeTenant(
+  app: FastifyInstance,
+  signed: VerifiedRequest,
+  credits: number,
+): Promise<void> {
   if (signed.tenantId === undefined) return;
   const now = app.config.now();
   await app.store.recordUsage({

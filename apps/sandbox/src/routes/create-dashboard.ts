@@ -40,7 +40,10 @@ function parseBody(body: unknown, signedWorkspace: string): CreateDashboardBody 
     throw badRequest('INVALID_DESCRIPTION', 'description must be a string or null');
   }
   if (description !== null && codePoints(description) > MAX_DESCRIPTION_LENGTH) {
-    throw badRequest('INVALID_DESCRIPTION', `description must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+    throw badRequest(
+      'INVALID_DESCRIPTION',
+      `description must be at most ${MAX_DESCRIPTION_LENGTH} characters`,
+    );
   }
   return { workspace_id: input.workspace_id, title: input.title, description };
 }

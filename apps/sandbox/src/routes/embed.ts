@@ -37,13 +37,16 @@ export default async function embedRoutes(app: FastifyInstance): Promise<void> {
     try {
       const { claims, dashboard } = await verifyEmbed(store, config, { token, workspaceId, dashboardId });
       const origins = await store.allowedOrigins(claims.workspace_id);
-      await store.recordUsage({
-        workspaceId: claims.workspace_id,
-        tenantId: claims.tenant_id,
-        period: periodOf(nowMs),
-        credits: config.credits.embedView,
-        now: new Date(nowMs),
-      });
+      // A view is a GET; Fastify's automatic HEAD route shares this handler and must not be charged.
+      if (request.method === 'GET') {
+        await store.recordUsage({
+          workspaceId: claims.workspace_id,
+          tenantId: claims.tenant_id,
+          period: periodOf(nowMs),
+          credits: config.credits.embedView,
+          now: new Date(nowMs),
+        });
+      }
       const page = renderDashboard(
         {
           workspaceId: claims.workspace_id,
@@ -69,8 +72,15 @@ export default async function embedRoutes(app: FastifyInstance): Promise<void> {
   app.post('/embedded/dashboard/token-check', async (request, reply) => {
     const body = request.body as Record<string, unknown> | null;
     const fields = ['token', 'workspace_id', 'dashboard_id', 'tenant_id'] as const;
-    if (body === null || typeof body !== 'object' || fields.some((f) => typeof body[f] !== 'string' || body[f] === '')) {
-      throw badRequest('INVALID_BODY', 'token, workspace_id, dashboard_id and tenant_id are required strings');
+    if (
+      body === null ||
+      typeof body !== 'object' ||
+      fields.some((f) => typeof body[f] !== 'string' || body[f] === '')
+    ) {
+      throw badRequest(
+        'INVALID_BODY',
+        'token, workspace_id, dashboard_id and tenant_id are required strings',
+      );
     }
     reply.header('cache-control', 'no-store');
     try {

@@ -20,7 +20,11 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Applies the active fault; returns true when the request was answered (or dropped) here. */
-async function applyFault(request: FastifyRequest, reply: FastifyReply, fault: FaultSettings): Promise<boolean> {
+async function applyFault(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fault: FaultSettings,
+): Promise<boolean> {
   switch (fault.mode) {
     case 'slow':
       await sleep(fault.delay_ms ?? DEFAULT_FAULT_DELAY_MS);

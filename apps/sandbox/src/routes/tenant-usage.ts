@@ -30,7 +30,11 @@ function parseQuery(raw: unknown): UsageQuery {
     if (!PERIOD_PATTERN.test(value)) throw badRequest('INVALID_PERIOD', `${name} must be YYYY-MM`);
     result[name] = value;
   }
-  if (result.from_period !== undefined && result.to_period !== undefined && result.from_period > result.to_period) {
+  if (
+    result.from_period !== undefined &&
+    result.to_period !== undefined &&
+    result.from_period > result.to_period
+  ) {
     throw badRequest('INVALID_PERIOD', 'from_period must not be after to_period');
   }
   const page = single(query, 'page');
