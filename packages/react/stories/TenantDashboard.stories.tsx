@@ -137,3 +137,19 @@ export const SeveralDashboards: Story = {
     </div>
   ),
 };
+
+/**
+ * Short-lived tokens (40 s) and a page that takes tokens by message: watch the token suffix in the page's
+ * header change every 30 s while the frame never reloads.
+ */
+export const TokenHandover: Story = {
+  parameters: { msw: { handlers: [tokenEndpoint({ ttlSeconds: 40, messages: true })] } },
+};
+
+/**
+ * Short-lived tokens (40 s) and a page that says nothing (like Papermap): the new token is fetched at 30 s
+ * and the frame reloads once, 5 s before the old token expires.
+ */
+export const SrcSwapNearExpiry: Story = {
+  parameters: { msw: { handlers: [tokenEndpoint({ ttlSeconds: 40 })] } },
+};

@@ -30,6 +30,8 @@ const expected: Record<
   CustomLoadingSlot: { state: 'loading', role: 'custom' },
   CustomErrorSlot: { state: 'error', role: 'alert' },
   SeveralDashboards: { state: 'ready', role: 'frame' },
+  TokenHandover: { state: 'ready', role: 'frame' },
+  SrcSwapNearExpiry: { state: 'ready', role: 'frame' },
 };
 
 describe('stories', () => {
