@@ -38,7 +38,10 @@ bare.get('/constant', async () => ({ token: 'constant', dashboard_id: 'bench-das
 await bare.listen({ port: 0, host: '127.0.0.1' });
 
 process.on('message', async (message) => {
-  if (message === 'rss') {
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send({ cpuUs: user + system });
+  } else if (message === 'rss') {
     process.send({ rss: process.memoryUsage().rss, audit: await app.store.models.TokenAudit.count() });
   } else if (message === 'close') {
     await app.close();

@@ -48,16 +48,23 @@ const warmToken = await run('warm-token', {
   body: JSON.stringify({ tenant_id: 'bench-tenant' }),
   duration: 1,
 });
+async function cpuUs() {
+  child.send('cpu');
+  return (await next()).cpuUs;
+}
+const cpu0 = await cpuUs();
 const bare = await run('bare Fastify route (constant JSON)', {
   url: `http://127.0.0.1:${ports.bare}/constant`,
   ...(process.env.BENCH_CPU_PROF ? { duration: 1 } : {}),
 });
+const cpu1 = await cpuUs();
 const token = await run('POST /api/v1/dashboards/iframe-token', {
   url: `http://127.0.0.1:${ports.token}/api/v1/dashboards/iframe-token`,
   method: 'POST',
   headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
   body: JSON.stringify({ tenant_id: 'bench-tenant' }),
 });
+const cpu2 = await cpuUs();
 child.send('rss');
 const { rss, audit } = await next();
 child.send('close');
@@ -70,7 +77,13 @@ const row = ({ title, result }) => ({
   '2xx': result['2xx'],
   'non-2xx': result.non2xx,
   errors: result.errors + result.timeouts,
+  'server CPU µs/req': Math.round(cpuPerRequest.get(title)),
 });
+// Server CPU time per answered request: steadier than req/s on a machine shared with other jobs.
+const cpuPerRequest = new Map([
+  [bare.title, (cpu1 - cpu0) / bare.result.requests.total],
+  [token.title, (cpu2 - cpu1) / token.result.requests.total],
+]);
 console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback, Node ${process.version}`);
 console.table([row(bare), row(token)]);
 const ratio = token.result.requests.average / bare.result.requests.average;

@@ -27,9 +27,16 @@ function pending(): Pending {
   return { rows: [], done, resolve, reject };
 }
 
+/**
+ * Writes in flight at once. More than one keeps the database busy while the event loop prepares the next
+ * INSERT and handles the previous one's completion, which would otherwise leave gaps between batches.
+ */
+const MAX_IN_FLIGHT = 3;
+
 export class AuditWriter {
   private next: Pending | undefined;
-  private writing: Promise<void> | undefined;
+  private inFlight = 0;
+  private readonly idle: (() => void)[] = [];
 
   constructor(private readonly models: Models) {}
 
@@ -38,16 +45,14 @@ export class AuditWriter {
     this.next ??= pending();
     const batch = this.next;
     batch.rows.push(row);
-    if (!this.writing) this.start();
+    if (this.inFlight < MAX_IN_FLIGHT) this.start();
     return batch.done;
   }
 
   /** Waits until every row recorded so far is written (used before closing the database). */
-  async flush(): Promise<void> {
-    while (this.writing || this.next) {
-      if (!this.writing) this.start();
-      await this.writing?.catch(() => undefined);
-    }
+  flush(): Promise<void> {
+    if (this.inFlight === 0 && !this.next) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   private async write(rows: AuditRow[]): Promise<void> {
@@ -65,13 +70,16 @@ export class AuditWriter {
     const batch = this.next;
     if (!batch) return;
     this.next = undefined;
-    this.writing = this.write(batch.rows).then(
-      () => batch.resolve(),
-      (error: unknown) => batch.reject(error),
-    );
-    void this.writing.finally(() => {
-      this.writing = undefined;
-      if (this.next) this.start();
-    });
+    this.inFlight++;
+    void this.write(batch.rows)
+      .then(
+        () => batch.resolve(),
+        (error: unknown) => batch.reject(error),
+      )
+      .finally(() => {
+        this.inFlight--;
+        if (this.next) this.start();
+        else if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+      });
   }
 }
