@@ -12,11 +12,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeEmbedToken } from '@tenantdash/core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEMO_STACK_DEFAULTS,
   demoUrl,
   freePort,
+  sandboxUrl,
   serverUrl,
   startServer,
   startStack,
@@ -76,9 +77,10 @@ afterAll(async () => {
   if (settings?.dataDir) rmSync(settings.dataDir, { recursive: true, force: true });
 }, 60_000);
 
+// Each test's pages go away with it, so no earlier page keeps fetching tokens during a later test.
 const contexts: BrowserContext[] = [];
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
 });
 
 async function newPage(): Promise<Page> {
@@ -358,4 +360,40 @@ describe('the demo in Chromium', () => {
     expect((await iframeToken(page)).valid_until * 1000).toBeGreaterThan(Date.now());
     await screenshot(page, 'server-back-recovered');
   }, 240_000);
+
+  it('without the message extension (a page that says nothing), refreshes swap the src before expiry, with no error', async () => {
+    // 30 s tokens (the server's minimum) for this last test: the page below sends no messages, so no loop.
+    await procs[1]?.stop();
+    procs[1] = await startServer({ ...settings, embedTokenTtlSeconds: 30 }, log);
+    const page = await newPage();
+    // What real Papermap documents: an embed page that posts nothing to its host. Strip the sandbox's script.
+    await page.route(`${sandboxUrl(settings)}/embedded/dashboard?**`, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, '');
+      await route.fulfill({ response, body });
+    });
+    let frameNavigations = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame !== page.mainFrame() && frame.url().includes('/embedded/dashboard')) frameNavigations += 1;
+    });
+    await signIn(page, { email: 'bob@contoso.test' });
+    await shownDashboard(page);
+    const states = await recordStates(page);
+    const firstToken = await iframeToken(page);
+    // Refresh ~7.5 s before expiry, new src ~3.75 s before: two swaps take about a minute.
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="frame-loads"]')?.textContent) >= 3,
+      undefined,
+      { timeout: 100_000, polling: 250 },
+    );
+    expect(await shownDashboard(page)).toEqual({ tenant: 'contoso', title: 'Contoso operations' });
+    expect(frameNavigations).toBeGreaterThanOrEqual(3);
+    expect(await counter(page, 'refresh-count')).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('last-error').textContent()).toBe('none');
+    expect((await states()).filter((state) => !['ready', 'refreshing'].includes(state))).toEqual([]);
+    const current = await iframeToken(page);
+    expect(current.tenant_id).toBe('contoso');
+    expect(current.valid_until).toBeGreaterThan(firstToken.valid_until);
+    await screenshot(page, 'no-extension-after-src-swaps');
+  }, 150_000);
 });
