@@ -16,12 +16,9 @@ const SIGNATURE_FAILURES: Record<string, [code: string, message: string]> = {
   SIGNATURE_LIFETIME_EXCEEDED: ['VALID_UNTIL_TOO_FAR', 'Signature validity exceeds the allowed lifetime'],
 };
 
-export const UNKNOWN_API_KEY = new ApiError(401, 'INVALID_API_KEY', 'Invalid API key');
-export const WORKSPACE_MISMATCH = new ApiError(
-  401,
-  'WORKSPACE_MISMATCH',
-  'API key is not valid for this workspace',
-);
+const unknownApiKey = (): ApiError => new ApiError(401, 'INVALID_API_KEY', 'Invalid API key');
+export const workspaceMismatch = (): ApiError =>
+  new ApiError(401, 'WORKSPACE_MISMATCH', 'API key is not valid for this workspace');
 
 /** Verifies the signature headers with @tenantdash/core; every failure becomes a 401 ApiError. */
 export async function verifySignedRequest(
@@ -39,8 +36,8 @@ export async function verifySignedRequest(
       leewaySeconds: config.leewaySeconds,
       resolveKey: async (apiKeyId) => {
         const key = await store.findKey(apiKeyId);
-        if (key === undefined) keyProblem = UNKNOWN_API_KEY;
-        else if (key.workspaceId !== claimedWorkspace) keyProblem = WORKSPACE_MISMATCH;
+        if (key === undefined) keyProblem = unknownApiKey();
+        else if (key.workspaceId !== claimedWorkspace) keyProblem = workspaceMismatch();
         return key;
       },
     });

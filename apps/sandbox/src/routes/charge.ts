@@ -1,6 +1,6 @@
 import type { VerifiedRequest } from '@tenantdash/core';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../errors.js';
+import { workspaceMismatch } from '../signed-request.js';
 import { periodOf } from '../usage.js';
 
 /** Charges the call to the tenant named by X-Tenant-ID (if any), in the current calendar month. */
@@ -21,7 +21,5 @@ export async function chargeTenant(
 }
 
 export function requireSameWorkspace(signed: VerifiedRequest, workspaceId: string): void {
-  if (signed.workspaceId !== workspaceId) {
-    throw new ApiError(401, 'WORKSPACE_MISMATCH', 'API key is not valid for this workspace');
-  }
+  if (signed.workspaceId !== workspaceId) throw workspaceMismatch();
 }
