@@ -114,6 +114,14 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   fastify.addHook('preClose', async () => {
     closing = true;
   });
+  // Requests that still arrive on open keep-alive sockets while closing: refused in the shared shape, so a
+  // load balancer retries them elsewhere (Fastify's own 503 is turned off in `serverOptions`).
+  fastify.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      reply.header('retry-after', '1');
+      throw new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down, retry');
+    }
+  });
   fastify.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
@@ -143,7 +151,7 @@ export function serverOptions(config: ServerConfig, logStream?: { write(line: st
     trustProxy: config.http.trustProxy as boolean | string,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 256 },
     // Errors raised before routing: answered in the shared shape, without echoing the URL back.
     frameworkErrors: (error, _request, reply) => {

@@ -23,6 +23,7 @@ export type ApiErrorCode =
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_TIMEOUT'
   | 'NOT_READY'
+  | 'SHUTTING_DOWN'
   | 'INTERNAL_ERROR';
 
 export class ApiError extends Error {
