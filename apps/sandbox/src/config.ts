@@ -53,7 +53,15 @@ export interface SandboxConfig {
   credits: SandboxCredits;
   /** The embed page posts `token-expiring` this many seconds before expiry. Default 60. */
   tokenExpiringLeadSeconds: number;
+  /**
+   * Route of the per-tenant usage history, whose real path Papermap does not document. Must start with
+   * `/api/v1/external/` and hold `:workspace_id` and `:tenant_id`.
+   */
+  tenantUsageHistoryPath: string;
 }
+
+export const DEFAULT_TENANT_USAGE_HISTORY_PATH =
+  '/api/v1/external/workspaces/:workspace_id/tenants/:tenant_id/usage';
 
 /** The demo workspace and key every fresh sandbox holds. Fixed on purpose: the README and the demo use them. */
 export const SANDBOX_SEED = Object.freeze({
@@ -133,6 +141,19 @@ function checkWorkspace(raw: SandboxWorkspace, index: number): SandboxWorkspace 
   return { id, apiKeys, allowedOrigins, dashboards };
 }
 
+function checkHistoryPath(path: unknown): string {
+  if (
+    typeof path !== 'string' ||
+    !/^\/api\/v1\/external\/[A-Za-z0-9_\-/:]+$/.test(path) ||
+    !path.includes(':workspace_id') ||
+    !path.includes(':tenant_id') ||
+    path.endsWith('/tenant-usage')
+  ) {
+    fail('tenantUsageHistoryPath must start with /api/v1/external/ and hold :workspace_id and :tenant_id');
+  }
+  return path;
+}
+
 function configFaults(raw: unknown): FaultSettings {
   try {
     return parseFaultSettings(raw ?? { mode: 'none' });
@@ -176,6 +197,9 @@ export function resolveConfig(options: Partial<SandboxConfig> = {}): SandboxConf
     tokenExpiringLeadSeconds: checkSeconds(
       'tokenExpiringLeadSeconds',
       options.tokenExpiringLeadSeconds ?? 60,
+    ),
+    tenantUsageHistoryPath: checkHistoryPath(
+      options.tenantUsageHistoryPath ?? DEFAULT_TENANT_USAGE_HISTORY_PATH,
     ),
   };
 }

@@ -3,7 +3,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import sandboxApp from './app.js';
 import { resolveConfig, type SandboxConfig } from './config.js';
 
-export { SANDBOX_SEED, DEFAULT_CREDITS, DEFAULT_DATABASE_PATH, resolveConfig } from './config.js';
+export {
+  SANDBOX_SEED,
+  DEFAULT_CREDITS,
+  DEFAULT_DATABASE_PATH,
+  DEFAULT_TENANT_USAGE_HISTORY_PATH,
+  resolveConfig,
+} from './config.js';
 export type {
   SandboxApiKey,
   SandboxConfig,

@@ -160,3 +160,53 @@ describe('query validation (400)', () => {
     expect((await usage('?per_page=100')).statusCode).toBe(200);
   });
 });
+
+describe('per-tenant usage history (path configurable: Papermap does not document it)', () => {
+  it('answers one tenant’s months at the default path', async () => {
+    clock.set(Date.UTC(2026, 0, 5));
+    await createAs('acme');
+    await createAs('globex');
+    clock.set(Date.UTC(2026, 1, 5));
+    await createAs('acme');
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/external/workspaces/ws_demo/tenants/acme/usage?from_period=2026-01',
+      headers: sign(),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data).toMatchObject({
+      workspace_id: 'ws_demo',
+      tenant_id: 'acme',
+      usage: [
+        { tenant_id: 'acme', period: '2026-01', credits_used: 10, request_count: 1 },
+        { tenant_id: 'acme', period: '2026-02', credits_used: 10, request_count: 1 },
+      ],
+      total: 2,
+    });
+    const unsigned = await app.inject({
+      method: 'GET',
+      url: '/api/v1/external/workspaces/ws_demo/tenants/acme/usage',
+    });
+    expect(unsigned.statusCode).toBe(401);
+  });
+
+  it('can be moved through config', async () => {
+    const moved = (
+      await buildTestSandbox({ tenantUsageHistoryPath: '/api/v1/external/usage/:workspace_id/:tenant_id' })
+    ).app;
+    try {
+      const response = await moved.inject({
+        method: 'GET',
+        url: '/api/v1/external/usage/ws_demo/acme',
+        headers: signedHeaders(),
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().data.tenant_id).toBe('acme');
+    } finally {
+      await moved.close();
+    }
+    await expect(
+      buildTestSandbox({ tenantUsageHistoryPath: '/elsewhere/:workspace_id/:tenant_id' }),
+    ).rejects.toThrow(/tenantUsageHistoryPath/);
+  });
+});

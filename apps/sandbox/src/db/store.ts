@@ -20,6 +20,7 @@ export interface UsagePage {
 
 export interface UsageFilter {
   workspaceId: string;
+  tenantId?: string;
   fromPeriod?: string;
   toPeriod?: string;
   limit: number;
@@ -190,6 +191,7 @@ export class SandboxStore {
 
   async listUsage(filter: UsageFilter): Promise<UsagePage> {
     const where = ['workspace_id = :workspaceId'];
+    if (filter.tenantId !== undefined) where.push('tenant_id = :tenantId');
     if (filter.fromPeriod !== undefined) where.push('period >= :fromPeriod');
     if (filter.toPeriod !== undefined) where.push('period <= :toPeriod');
     const clause = where.join(' AND ');

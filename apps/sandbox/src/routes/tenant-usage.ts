@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { idProblem } from '@tenantdash/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest } from '../errors.js';
 import { PERIOD_PATTERN } from '../usage.js';
 import { chargeTenant, requireSameWorkspace } from './charge.js';
@@ -52,40 +53,58 @@ function parseQuery(raw: unknown): UsageQuery {
   return result;
 }
 
+async function usageAnswer(app: FastifyInstance, request: FastifyRequest, tenantId?: string) {
+  const query = parseQuery(request.query);
+  const { rows, total } = await app.store.listUsage({
+    workspaceId: request.signed.workspaceId,
+    ...(tenantId === undefined ? {} : { tenantId }),
+    ...(query.from_period === undefined ? {} : { fromPeriod: query.from_period }),
+    ...(query.to_period === undefined ? {} : { toPeriod: query.to_period }),
+    limit: query.per_page,
+    offset: (query.page - 1) * query.per_page,
+  });
+  // Charged after reading, so a usage report never includes its own call.
+  await chargeTenant(app, request.signed, app.config.credits.tenantUsage);
+  return {
+    success: true,
+    message: 'Tenant usage retrieved successfully',
+    data: {
+      workspace_id: request.signed.workspaceId,
+      ...(tenantId === undefined ? {} : { tenant_id: tenantId }),
+      usage: rows.map((row) => ({
+        tenant_id: row.tenant_id,
+        period: row.period,
+        credits_used: Number(row.credits_used),
+        request_count: Number(row.request_count),
+      })),
+      page: query.page,
+      per_page: query.per_page,
+      total,
+      total_pages: Math.ceil(total / query.per_page),
+      from_period: query.from_period ?? null,
+      to_period: query.to_period ?? null,
+    },
+  };
+}
+
 export default async function tenantUsage(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { workspace_id: string } }>(
     '/api/v1/external/workspaces/:workspace_id/tenant-usage',
     async (request) => {
       requireSameWorkspace(request.signed, request.params.workspace_id);
-      const query = parseQuery(request.query);
-      const { rows, total } = await app.store.listUsage({
-        workspaceId: request.signed.workspaceId,
-        ...(query.from_period === undefined ? {} : { fromPeriod: query.from_period }),
-        ...(query.to_period === undefined ? {} : { toPeriod: query.to_period }),
-        limit: query.per_page,
-        offset: (query.page - 1) * query.per_page,
-      });
-      // Charged after reading, so a usage report never includes its own call.
-      await chargeTenant(app, request.signed, app.config.credits.tenantUsage);
-      return {
-        success: true,
-        message: 'Tenant usage retrieved successfully',
-        data: {
-          workspace_id: request.signed.workspaceId,
-          usage: rows.map((row) => ({
-            tenant_id: row.tenant_id,
-            period: row.period,
-            credits_used: Number(row.credits_used),
-            request_count: Number(row.request_count),
-          })),
-          page: query.page,
-          per_page: query.per_page,
-          total,
-          total_pages: Math.ceil(total / query.per_page),
-          from_period: query.from_period ?? null,
-          to_period: query.to_period ?? null,
-        },
-      };
+      return usageAnswer(app, request);
+    },
+  );
+
+  // Papermap has a per-tenant history endpoint whose path it does not document: the path is configurable.
+  app.get<{ Params: { workspace_id: string; tenant_id: string } }>(
+    app.config.tenantUsageHistoryPath,
+    async (request) => {
+      requireSameWorkspace(request.signed, request.params.workspace_id);
+      if (idProblem(request.params.tenant_id) !== undefined) {
+        throw badRequest('INVALID_TENANT_ID', 'tenant_id is not a valid id');
+      }
+      return usageAnswer(app, request, request.params.tenant_id);
     },
   );
 }
