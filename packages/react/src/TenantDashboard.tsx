@@ -74,15 +74,22 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
   const [height, setHeight] = useState<number>();
   // The token handed over by message and not yet accepted.
   const handed = useRef<EmbedToken>(undefined);
-  // What the frame shows: the loaded token, or (first render, other dashboard) the current one at once.
-  const frame =
-    frameState?.key === key ? frameState : token && embedUrl ? { key, url: embedUrl, token } : undefined;
+  // What the frame shows: the loaded token while it lives; otherwise (first render, another dashboard, a token
+  // that died while the frame was gone) the current one at once, so a dead URL is never loaded.
+  const loadedLives = (f: Frame | undefined): f is Frame =>
+    f?.key === key && now() < f.token.schedule.expiresAtMs;
+  const frame = loadedLives(frameState)
+    ? frameState
+    : token && embedUrl
+      ? { key, url: embedUrl, token }
+      : undefined;
   const origin = originOf(frame?.url);
   const live = useLatest({ token, frame });
 
   useEffect(() => {
     if (!token || !embedUrl) return;
-    if (!frameState || frameState.key !== key) {
+    if (!loadedLives(frameState)) {
+      // A new document: it has to say `ready` again before it gets tokens by message.
       setFrame({ key, url: embedUrl, token });
       setMessaging(false);
       setHeight(undefined);
@@ -90,24 +97,26 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
       return;
     }
     if (frameState.token === token) return;
-    if (messaging && handed.current !== token) {
+    if (messaging && origin && handed.current !== token) {
       // The page takes tokens by message: hand it over; on `token-accepted` the src stays, no reload.
       handed.current = token;
-      frameRef.current?.contentWindow?.postMessage(
-        setTokenMessage(token.token, token.expiresAt),
-        origin ?? '',
-      );
+      frameRef.current?.contentWindow?.postMessage(setTokenMessage(token.token, token.expiresAt), origin);
     }
     // Otherwise (or if the page never accepts it) the loaded page keeps its own token until just before
-    // that dies, then loads the new one: at most one reload per token lifetime.
-    // Only if the page still holds the token this timer was set for (an accepted hand-over may have won).
+    // that dies, then loads the new one: at most one reload per token lifetime. The swap is skipped if an
+    // accepted hand-over got there first.
     const loaded = frameState.token;
-    const swap = () => setFrame((f) => (f?.token === loaded ? { key, url: embedUrl, token } : f));
-    const delay = frameState.token.schedule.swapSrcAtMs - now();
+    const swap = () => {
+      if (live.current.frame?.token !== loaded) return;
+      setFrame({ key, url: embedUrl, token });
+      setMessaging(false);
+      handed.current = undefined;
+    };
+    const delay = loaded.schedule.swapSrcAtMs - now();
     if (delay <= 0) return swap();
     const id = setTimeout(swap, delay);
     return () => clearTimeout(id);
-  }, [token, embedUrl, frameState, key, messaging, origin, now]);
+  }, [token, embedUrl, frameState, key, messaging, origin, now, live]);
 
   useEffect(() => {
     if (!origin) return;

@@ -138,10 +138,28 @@ describe('<TenantDashboard>', () => {
     await advance(5 * MIN);
     expect(screen.queryByTitle('Analytics dashboard')).toBeNull();
     expect(screen.getByRole('button').textContent).toBe('expired');
+    // Every src the frame gets from here on: the dead token's URL must never be loaded again.
+    const seen: string[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        if (record.type === 'attributes' && record.oldValue) seen.push(record.oldValue);
+        for (const node of record.addedNodes) if (node instanceof HTMLIFrameElement) seen.push(node.src);
+      }
+    });
+    observer.observe(container, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeOldValue: true,
+      attributeFilter: ['src'],
+    });
     fail = false;
     fireEvent.click(screen.getByRole('button'));
     await advance();
+    observer.disconnect();
     expect(frame().getAttribute('src')).toContain('tok-2');
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((src) => !src.includes('tok-2'))).toEqual([]);
   });
 
   it('without messages, keeps the old src until just before it expires: one reload per token', async () => {
