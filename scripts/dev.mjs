@@ -12,7 +12,9 @@ import {
 } from '../apps/demo/scripts/stack.mjs';
 
 if (process.env.NODE_ENV === 'production') {
-  console.error('dev.mjs starts a demo identity provider that signs anyone in: refusing to run with NODE_ENV=production.');
+  console.error(
+    'dev.mjs starts a demo identity provider that signs anyone in: refusing to run with NODE_ENV=production.',
+  );
   process.exit(1);
 }
 

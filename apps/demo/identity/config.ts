@@ -20,7 +20,8 @@ export const DEMO_JWT_DEFAULTS = {
 export const DEFAULT_TOKEN_SERVER_URL = 'http://127.0.0.1:4000';
 
 export function demoDevConfig(env: Readonly<Record<string, string | undefined>>): DemoDevConfig {
-  const ttl = env.DEMO_JWT_TTL_SECONDS === undefined ? DEMO_JWT_DEFAULTS.ttlSeconds : Number(env.DEMO_JWT_TTL_SECONDS);
+  const ttl =
+    env.DEMO_JWT_TTL_SECONDS === undefined ? DEMO_JWT_DEFAULTS.ttlSeconds : Number(env.DEMO_JWT_TTL_SECONDS);
   if (!Number.isSafeInteger(ttl) || ttl < 60 || ttl > 86_400) {
     throw new Error('DEMO_JWT_TTL_SECONDS must be a whole number between 60 and 86400');
   }

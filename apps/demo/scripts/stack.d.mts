@@ -35,7 +35,10 @@ export function serverEnv(options?: Partial<StackSettings>): Record<string, stri
 export function startSandbox(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
 export function startServer(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
 export function startDemo(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
-export function seedTenants(options: Partial<StackSettings>, onLine?: OnLine): Promise<Record<string, string>>;
+export function seedTenants(
+  options: Partial<StackSettings>,
+  onLine?: OnLine,
+): Promise<Record<string, string>>;
 export function startStack(
   options: Partial<StackSettings>,
   onLine: OnLine,

@@ -93,7 +93,11 @@ function pipeLines(stream, emit) {
 
 /** A child process with line-wise output and a PID-targeted stop. */
 export function startProcess({ name, args, cwd, env, onLine }) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const format = lineFormatter();
   const emit = (line) => {
     const text = format(line);
@@ -261,13 +265,19 @@ async function warnAboutOrphans(o, tenants, onLine) {
     if (!upstream.ok) return;
     const known = new Set((await upstream.json()).dashboards.map((d) => d.dashboard_id));
     for (const { tenant_id: tenantId } of tenants) {
-      const mine = await fetch(`${serverUrl(o)}/api/v1/dashboards?tenant_id=${encodeURIComponent(tenantId)}`, {
-        headers: { 'x-admin-key': o.adminApiKey },
-      });
+      const mine = await fetch(
+        `${serverUrl(o)}/api/v1/dashboards?tenant_id=${encodeURIComponent(tenantId)}`,
+        {
+          headers: { 'x-admin-key': o.adminApiKey },
+        },
+      );
       if (!mine.ok) continue;
       const missing = (await mine.json()).dashboards.filter((d) => !known.has(d.dashboard_id));
       if (missing.length > 0) {
-        onLine('seed', `WARN ${tenantId}: ${missing.length} dashboard(s) unknown to the sandbox; restart with --reset`);
+        onLine(
+          'seed',
+          `WARN ${tenantId}: ${missing.length} dashboard(s) unknown to the sandbox; restart with --reset`,
+        );
       }
     }
   } catch {
@@ -279,7 +289,16 @@ export async function startDemo(options, onLine) {
   const o = settings(options);
   const proc = startProcess({
     name: 'demo',
-    args: [join(demoDir, 'node_modules/vite/bin/vite.js'), '--host', o.host, '--port', String(o.demoPort), '--strictPort', '--clearScreen', 'false'],
+    args: [
+      join(demoDir, 'node_modules/vite/bin/vite.js'),
+      '--host',
+      o.host,
+      '--port',
+      String(o.demoPort),
+      '--strictPort',
+      '--clearScreen',
+      'false',
+    ],
     cwd: demoDir,
     env: {
       DEMO_TOKEN_SERVER_URL: serverUrl(o),

@@ -33,9 +33,13 @@ export function AdminView({ session }: { session: Session }) {
 
   const toggle = useMutation({
     mutationFn: (tenant: Tenant) =>
-      api<Tenant>(session, `/tenants/${encodeURIComponent(tenant.tenant_id)}/${tenant.disabled ? 'enable' : 'disable'}`, {
-        method: 'POST',
-      }),
+      api<Tenant>(
+        session,
+        `/tenants/${encodeURIComponent(tenant.tenant_id)}/${tenant.disabled ? 'enable' : 'disable'}`,
+        {
+          method: 'POST',
+        },
+      ),
     onSettled: () => client.invalidateQueries({ queryKey: ['admin'] }),
   });
 
@@ -61,7 +65,11 @@ export function AdminView({ session }: { session: Session }) {
             </thead>
             <tbody>
               {list.map((tenant) => (
-                <tr key={tenant.tenant_id} data-tenant={tenant.tenant_id} className={tenant.tenant_id === current ? 'current' : ''}>
+                <tr
+                  key={tenant.tenant_id}
+                  data-tenant={tenant.tenant_id}
+                  className={tenant.tenant_id === current ? 'current' : ''}
+                >
                   <td>
                     <button type="button" className="link" onClick={() => setSelected(tenant.tenant_id)}>
                       {tenant.tenant_id}
@@ -141,7 +149,8 @@ function ProvisionForm({ session, onDone }: { session: Session; onDone: (tenantI
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setProblem(undefined);
-    if (!TENANT_ID_PATTERN.test(tenantId)) return setProblem('Tenant ids are lowercase letters, digits and dashes.');
+    if (!TENANT_ID_PATTERN.test(tenantId))
+      return setProblem('Tenant ids are lowercase letters, digits and dashes.');
     if (name.trim() === '') return setProblem('Give the dashboard a name.');
     provision.mutate({ tenant_id: tenantId, name: name.trim() });
   };
@@ -150,9 +159,19 @@ function ProvisionForm({ session, onDone }: { session: Session; onDone: (tenantI
     <form className="card provision" onSubmit={submit} aria-label="Provision a dashboard">
       <h2>Provision a dashboard</h2>
       <label htmlFor="provision-tenant">Tenant id</label>
-      <input id="provision-tenant" value={tenantId} placeholder="fabrikam" onChange={(e) => setTenantId(e.target.value.trim())} />
+      <input
+        id="provision-tenant"
+        value={tenantId}
+        placeholder="fabrikam"
+        onChange={(e) => setTenantId(e.target.value.trim())}
+      />
       <label htmlFor="provision-name">Dashboard name</label>
-      <input id="provision-name" value={name} placeholder="Fabrikam overview" onChange={(e) => setName(e.target.value)} />
+      <input
+        id="provision-name"
+        value={name}
+        placeholder="Fabrikam overview"
+        onChange={(e) => setName(e.target.value)}
+      />
       <button type="submit" disabled={provision.isPending}>
         {provision.isPending ? 'Provisioning…' : 'Provision'}
       </button>

@@ -48,8 +48,8 @@ function TenantHome({ session }: { session: Session }) {
     <section>
       <h1>Your analytics</h1>
       <p className="muted">
-        Tenant <code data-testid="tenant-id">{tenantId}</code>. The dashboard below is embedded from Papermap with a
-        short-lived token that only opens this tenant&apos;s dashboard.
+        Tenant <code data-testid="tenant-id">{tenantId}</code>. The dashboard below is embedded from Papermap
+        with a short-lived token that only opens this tenant&apos;s dashboard.
       </p>
       <DashboardPanel session={session} tenantId={tenantId} />
     </section>

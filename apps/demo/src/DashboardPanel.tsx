@@ -84,7 +84,9 @@ function TokenPanel({ frameBox, tenantId, getHeaders, refreshes, frameLoads, las
           <code data-testid="dashboard-id">{token?.dashboardId ?? '—'}</code>
         </dd>
         <dt>Expires</dt>
-        <dd data-testid="token-expires">{token ? <Moment at={token.schedule.expiresAtMs} now={now} /> : '—'}</dd>
+        <dd data-testid="token-expires">
+          {token ? <Moment at={token.schedule.expiresAtMs} now={now} /> : '—'}
+        </dd>
         <dt>Refresh due</dt>
         <dd data-testid="token-next-refresh">
           {token ? <Moment at={token.schedule.refreshAtMs} now={now} /> : '—'}
@@ -112,4 +114,3 @@ function Moment({ at, now }: { at: number; now: number }) {
     </>
   );
 }
-

@@ -28,13 +28,18 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     <section className="signin card">
       <h1>Sign in to Acme Analytics</h1>
       <p className="muted">
-        Demo accounts, signed by a development-only identity endpoint. Each user sees only their own tenant&apos;s
-        dashboard; the admin manages every tenant.
+        Demo accounts, signed by a development-only identity endpoint. Each user sees only their own
+        tenant&apos;s dashboard; the admin manages every tenant.
       </p>
       <ul className="users">
         {DEMO_USERS.map((user) => (
           <li key={user.email}>
-            <button type="button" className="user" disabled={busy} onClick={() => void go({ email: user.email })}>
+            <button
+              type="button"
+              className="user"
+              disabled={busy}
+              onClick={() => void go({ email: user.email })}
+            >
               <span className="avatar" aria-hidden="true">
                 {user.name.slice(0, 1)}
               </span>

@@ -54,7 +54,11 @@ export async function signIn(choice: { email: string } | { tenant_id: string }):
     body: JSON.stringify(choice),
   });
   if (answer.status === 404) {
-    throw new ApiProblem(404, 'NO_DEMO_IDENTITY', 'Demo sign-in exists only in the dev server: run `pnpm demo`.');
+    throw new ApiProblem(
+      404,
+      'NO_DEMO_IDENTITY',
+      'Demo sign-in exists only in the dev server: run `pnpm demo`.',
+    );
   }
   if (!answer.ok) throw await problemOf(answer);
   return (await answer.json()) as Session;

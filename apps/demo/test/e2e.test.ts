@@ -39,7 +39,8 @@ const CHROMIUM_ARGS = [
 ];
 
 const logs: string[] = [];
-const log = (name: string, line: string) => logs.push(`${new Date().toISOString()} ${name.padEnd(7)} | ${line}`);
+const log = (name: string, line: string) =>
+  logs.push(`${new Date().toISOString()} ${name.padEnd(7)} | ${line}`);
 const procs: ChildProcessHandle[] = [];
 let settings: StackSettings;
 let seeded: Record<string, string> = {};
@@ -60,7 +61,11 @@ beforeAll(async () => {
   procs.push(stack.procs.sandbox, stack.procs.server, stack.procs.demo);
   stopStack = stack.stop;
   seeded = stack.seeded;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
   // Let Vite pre-bundle its dependencies once, before any test page depends on it.
   const page = await browser.newPage();
   await page.goto(demoUrl(settings));
@@ -98,7 +103,10 @@ async function newPage(): Promise<Page> {
 let shot = 0;
 async function screenshot(page: Page, name: string): Promise<void> {
   shot += 1;
-  await page.screenshot({ path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
 }
 
 async function signIn(page: Page, who: { email: string } | { tenantId: string }): Promise<void> {
@@ -121,7 +129,10 @@ const frameRoot = (page: Page) => page.frameLocator('.tenantdash iframe').locato
 
 /** Waits until the frame shows a dashboard (not the sandbox's error page) and returns what it shows. */
 async function shownDashboard(page: Page, timeout = 30_000) {
-  await page.frameLocator('.tenantdash iframe').locator('html[data-embed-status="ok"]').waitFor({ state: 'attached', timeout });
+  await page
+    .frameLocator('.tenantdash iframe')
+    .locator('html[data-embed-status="ok"]')
+    .waitFor({ state: 'attached', timeout });
   const root = frameRoot(page);
   return { tenant: await root.getAttribute('data-tenant'), title: await root.locator('h1').textContent() };
 }
@@ -142,7 +153,9 @@ async function sessionToken(page: Page): Promise<string> {
 async function callFromPage(page: Page, path: string, init: { method?: string; body?: unknown } = {}) {
   return page.evaluate(
     async ({ path, init }) => {
-      const stored = JSON.parse(sessionStorage.getItem('acme-analytics-session') ?? '{}') as { token?: string };
+      const stored = JSON.parse(sessionStorage.getItem('acme-analytics-session') ?? '{}') as {
+        token?: string;
+      };
       const answer = await fetch(`/api/v1${path}`, {
         method: init.method ?? 'GET',
         headers: {
@@ -173,10 +186,13 @@ async function recordStates(page: Page): Promise<() => Promise<string[]>> {
 }
 
 const counter = (page: Page, testId: string) =>
-  page.getByTestId(testId).textContent().then((text) => Number(text));
+  page
+    .getByTestId(testId)
+    .textContent()
+    .then((text) => Number(text));
 
 describe('the demo in Chromium', () => {
-  it('tenant A (alice@northwind) sees northwind\'s dashboard from the sandbox', async () => {
+  it("tenant A (alice@northwind) sees northwind's dashboard from the sandbox", async () => {
     const page = await newPage();
     await signIn(page, { email: 'alice@northwind.test' });
     expect(await shownDashboard(page)).toEqual({ tenant: 'northwind', title: 'Northwind sales' });
@@ -190,7 +206,7 @@ describe('the demo in Chromium', () => {
     await signOut(page);
   });
 
-  it('tenant B (bob@contoso) sees contoso\'s and cannot get northwind\'s token through the UI or the API', async () => {
+  it("tenant B (bob@contoso) sees contoso's and cannot get northwind's token through the UI or the API", async () => {
     const page = await newPage();
     await signIn(page, { email: 'bob@contoso.test' });
     expect(await shownDashboard(page)).toEqual({ tenant: 'contoso', title: 'Contoso operations' });
@@ -201,7 +217,12 @@ describe('the demo in Chromium', () => {
     await screenshot(page, 'tenant-b-contoso');
 
     // From the page, with bob's own session, through the same-origin proxy.
-    expect(await callFromPage(page, '/dashboards/iframe-token', { method: 'POST', body: { tenant_id: 'northwind' } })).toEqual({
+    expect(
+      await callFromPage(page, '/dashboards/iframe-token', {
+        method: 'POST',
+        body: { tenant_id: 'northwind' },
+      }),
+    ).toEqual({
       status: 404,
       body: expect.objectContaining({ code: 'TENANT_NOT_FOUND' }),
     });
@@ -212,7 +233,10 @@ describe('the demo in Chromium', () => {
     expect(foreign).toEqual({ status: 404, body: expect.objectContaining({ code: 'DASHBOARD_NOT_FOUND' }) });
     expect(foreign.body.token).toBeUndefined();
     expect((await callFromPage(page, '/dashboards?tenant_id=northwind')).body.code).toBe('TENANT_NOT_FOUND');
-    expect(await callFromPage(page, '/tenants')).toEqual({ status: 403, body: expect.objectContaining({ code: 'FORBIDDEN' }) });
+    expect(await callFromPage(page, '/tenants')).toEqual({
+      status: 403,
+      body: expect.objectContaining({ code: 'FORBIDDEN' }),
+    });
     expect(await callFromPage(page, '/tenants/northwind/disable', { method: 'POST' })).toEqual({
       status: 403,
       body: expect.objectContaining({ code: 'FORBIDDEN' }),
@@ -232,7 +256,9 @@ describe('the demo in Chromium', () => {
       status: 404,
       body: expect.objectContaining({ code: 'TENANT_NOT_FOUND' }),
     });
-    expect(await direct({ tenantId: 'northwind', dashboardId: seeded.northwind }, `Bearer ${bobJwt}`)).toEqual({
+    expect(
+      await direct({ tenantId: 'northwind', dashboardId: seeded.northwind }, `Bearer ${bobJwt}`),
+    ).toEqual({
       status: 404,
       body: expect.objectContaining({ code: 'TENANT_NOT_FOUND' }),
     });
@@ -256,7 +282,9 @@ describe('the demo in Chromium', () => {
     // Alice and Bob opened their dashboards: the sandbox charged those views to their tenants.
     await page.getByTestId('usage-chart').locator('g[data-tenant="northwind"]').waitFor({ timeout: 30_000 });
     await page.getByTestId('usage-chart').locator('g[data-tenant="contoso"]').waitFor();
-    expect((await shownDashboard(page)).tenant).toBe(await page.getByTestId('admin-current-tenant').textContent());
+    expect((await shownDashboard(page)).tenant).toBe(
+      await page.getByTestId('admin-current-tenant').textContent(),
+    );
     await screenshot(page, 'admin-overview-usage');
 
     const contoso = table.locator('tr[data-tenant="contoso"]');
@@ -340,7 +368,9 @@ describe('the demo in Chromium', () => {
     await server.stop();
 
     // The next refresh fails, and the dashboard stays on the token it has.
-    await page.locator('.tenantdash[data-state="refresh-failed"]').waitFor({ timeout: (TTL_SECONDS + 10) * 1000 });
+    await page
+      .locator('.tenantdash[data-state="refresh-failed"]')
+      .waitFor({ timeout: (TTL_SECONDS + 10) * 1000 });
     expect((await shownDashboard(page)).tenant).toBe('northwind');
     expect(await page.getByTestId('last-error').textContent()).toBe('TOKEN_FETCH_FAILED');
     await screenshot(page, 'server-down-dashboard-still-shown');

@@ -30,7 +30,11 @@ const post = (body: string, contentType = 'application/json') =>
   fetch(`${base}${SIGN_IN_PATH}`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
 const key = new TextEncoder().encode(DEMO_JWT_DEFAULTS.secret);
-const verifyOptions = { issuer: DEMO_JWT_DEFAULTS.issuer, audience: DEMO_JWT_DEFAULTS.audience, algorithms: ['HS256'] };
+const verifyOptions = {
+  issuer: DEMO_JWT_DEFAULTS.issuer,
+  audience: DEMO_JWT_DEFAULTS.audience,
+  algorithms: ['HS256'],
+};
 
 describe('POST /demo-identity/sign-in', () => {
   it('signs a tenant user with exactly their tenant and no admin claim', async () => {
@@ -54,7 +58,9 @@ describe('POST /demo-identity/sign-in', () => {
   });
 
   it('marks the admin with the admin claim', async () => {
-    const body = (await (await post(JSON.stringify({ email: 'ada@acme-analytics.test' }))).json()) as { token: string };
+    const body = (await (await post(JSON.stringify({ email: 'ada@acme-analytics.test' }))).json()) as {
+      token: string;
+    };
     const { payload } = await jwtVerify(body.token, key, verifyOptions);
     expect(payload.tenantdash_admin).toBe(true);
     expect(payload.tenants).toEqual([]);
