@@ -178,6 +178,12 @@ describe('fault modes on the upstream routes', () => {
     expect(after.status).toBe(200);
   });
 
+  it('drop: also fails an inject() call instead of hanging it', async () => {
+    const a = await start({ faults: { mode: 'drop', remaining: 1 } });
+    await expect(create(a)).rejects.toMatchObject({ code: 'LIGHT_ECONNRESET' });
+    expect((await create(a)).statusCode).toBe(200);
+  });
+
   it('can be active from the start through config', async () => {
     const a = await start({ faults: { mode: 'error', status: 500, remaining: 1 } satisfies FaultSettings });
     expect((await create(a)).statusCode).toBe(500);

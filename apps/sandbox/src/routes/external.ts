@@ -36,8 +36,9 @@ async function applyFault(
     }
     case 'drop':
       reply.hijack();
-      request.raw.socket?.destroy();
+      // Destroying the response is what light-my-request (inject) sees; the socket is what real clients see.
       reply.raw.destroy();
+      request.raw.socket?.destroy();
       return true;
     default:
       return false;
