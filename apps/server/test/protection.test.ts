@@ -101,6 +101,16 @@ describe('logs', () => {
     expect(logs).not.toMatch(/[0-9a-f]{64}/);
   });
 
+  it('an unexpected failure is a generic 500 with nothing of the cause in the body', async () => {
+    const broken = await buildTestServer(sandbox.url);
+    await broken.app.store.sequelize.close();
+    const response = await broken.app.inject({ url: '/api/v1/tenants', headers: adminKey });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', error: 'Internal Server Error', message: 'Something went wrong' });
+    expect(broken.logs.join('\n')).toContain('unexpected error');
+    await broken.close().catch(() => undefined);
+  });
+
   it('5xx answers are generic', async () => {
     await sandbox.setFault({ mode: 'error', status: 500 });
     const response = await server.app.inject({ url: '/api/v1/usage', headers: adminKey });

@@ -97,6 +97,8 @@ export default fp<AuthPluginOptions>(
     // verification is the costliest step of the token endpoint. Same bytes, same verdict; exp still applies.
     const verifiedCache = new Map<string, { identity: Identity; expiresMs: number }>();
     const VERIFIED_CACHE_MAX = 10_000;
+    // Also bounded in time, so a key withdrawn from the JWKS stops working within minutes.
+    const VERIFIED_CACHE_MS = 5 * 60 * 1000;
 
     async function verifyJwt(token: string): Promise<Identity | null> {
       const cached = verifiedCache.get(token);
@@ -107,7 +109,7 @@ export default fp<AuthPluginOptions>(
       const verified = await verifyJwtUncached(token);
       if (verified) {
         if (verifiedCache.size >= VERIFIED_CACHE_MAX) verifiedCache.clear();
-        verifiedCache.set(token, verified);
+        verifiedCache.set(token, { identity: verified.identity, expiresMs: Math.min(verified.expiresMs, Date.now() + VERIFIED_CACHE_MS) });
       }
       return verified?.identity ?? null;
     }
