@@ -27,7 +27,7 @@ const turbo = spawnSync(
     '--concurrency=1',
     ...process.argv.slice(2),
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } },
 );
 
 let passed = 0;
