@@ -28,7 +28,7 @@ async function cli(...args: string[]) {
 }
 
 it('migrates, then finds nothing left to apply', async () => {
-  expect(JSON.parse((await cli('migrate')).out)).toEqual({ applied: ['0001-initial'] });
+  expect(JSON.parse((await cli('migrate')).out)).toEqual({ applied: ['0001-initial', '0002-one-default-dashboard'] });
   expect(JSON.parse((await cli('migrate')).out)).toEqual({ applied: [] });
 });
 
@@ -71,4 +71,17 @@ it('reports errors in one line with a code and a non-zero exit', async () => {
   env = { ...env, PAPERMAP_SECRET_KEY: undefined };
   expect(await cli('list-tenants')).toEqual({ code: 1, out: '', err: 'configuration error: PAPERMAP_SECRET_KEY is required' });
   env = saved;
+});
+
+it('the database itself refuses a second default dashboard for a tenant', async () => {
+  const { connect } = await import('../src/db/connect.js');
+  const sequelize = await connect(env.DATABASE_URL!);
+  const insert = (id: string) =>
+    sequelize.query(
+      "INSERT INTO tenant_dashboards (dashboard_id, tenant_id, workspace_id, name, is_default, created_at, updated_at) VALUES (:id, 'cli-tenant', 'ws_demo', 'x', 1, '2026-01-01', '2026-01-01')",
+      { replacements: { id } },
+    );
+  const { UniqueConstraintError } = await import('sequelize');
+  await expect(insert('second-default')).rejects.toBeInstanceOf(UniqueConstraintError);
+  await sequelize.close();
 });

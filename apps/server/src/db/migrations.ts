@@ -64,6 +64,21 @@ export const migrations: Step[] = [
       await q.dropTable('tenants');
     },
   },
+  {
+    // At most one default dashboard per tenant, enforced by the database too (a partial unique index,
+    // supported alike by SQLite and PostgreSQL).
+    name: '0002-one-default-dashboard',
+    async up({ context: q }) {
+      await q.addIndex('tenant_dashboards', ['tenant_id'], {
+        name: 'tenant_dashboards_one_default',
+        unique: true,
+        where: { is_default: true },
+      });
+    },
+    async down({ context: q }) {
+      await q.removeIndex('tenant_dashboards', 'tenant_dashboards_one_default');
+    },
+  },
 ];
 
 export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {
