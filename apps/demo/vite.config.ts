@@ -12,6 +12,8 @@ export default defineConfig({
     host: '127.0.0.1',
     port: 5173,
     strictPort: true,
+    hmr: config.hmr,
+    ...(config.hmr ? {} : { watch: null }),
     // Same-origin token endpoint, as the component expects by default; the token server needs no CORS.
     proxy: { '/api': { target: config.tokenServerUrl, changeOrigin: false } },
   },

@@ -6,6 +6,8 @@ export interface DemoDevConfig {
   nodeEnv: string | undefined;
   /** The token server the dev server proxies `/api` to. */
   tokenServerUrl: string;
+  /** Hot reload and file watching; off for the end-to-end tests (a rebuilt dependency must not reload the page). */
+  hmr: boolean;
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
 }
 
@@ -30,6 +32,7 @@ export function demoDevConfig(env: Readonly<Record<string, string | undefined>>)
   return {
     nodeEnv: env.NODE_ENV,
     tokenServerUrl: env.DEMO_TOKEN_SERVER_URL ?? DEFAULT_TOKEN_SERVER_URL,
+    hmr: env.DEMO_HMR !== 'false',
     jwt: {
       secret,
       issuer: env.DEMO_JWT_ISSUER ?? DEMO_JWT_DEFAULTS.issuer,

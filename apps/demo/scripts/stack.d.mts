@@ -14,6 +14,8 @@ export interface StackSettings {
   jwtIssuer: string;
   jwtAudience: string;
   embedTokenTtlSeconds: number;
+  /** Vite hot reload and file watching (default true). */
+  hmr: boolean;
   tenants: readonly { tenantId: string; name: string }[];
 }
 export type OnLine = (name: string, line: string) => void;

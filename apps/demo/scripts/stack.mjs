@@ -25,6 +25,7 @@ export const DEMO_STACK_DEFAULTS = Object.freeze({
   jwtIssuer: 'tenantdash-demo-identity',
   jwtAudience: 'tenantdash',
   embedTokenTtlSeconds: 120,
+  hmr: true,
   tenants: [
     { tenantId: 'northwind', name: 'Northwind sales' },
     { tenantId: 'contoso', name: 'Contoso operations' },
@@ -305,6 +306,7 @@ export async function startDemo(options, onLine) {
       DEMO_JWT_SECRET: o.jwtSecret,
       DEMO_JWT_ISSUER: o.jwtIssuer,
       DEMO_JWT_AUDIENCE: o.jwtAudience,
+      DEMO_HMR: o.hmr ? 'true' : 'false',
     },
     onLine,
   });
