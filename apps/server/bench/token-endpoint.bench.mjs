@@ -84,7 +84,9 @@ const cpuPerRequest = new Map([
   [bare.title, (cpu1 - cpu0) / bare.result.requests.total],
   [token.title, (cpu2 - cpu1) / token.result.requests.total],
 ]);
-console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback, Node ${process.version}`);
+console.log(
+  `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback, Node ${process.version}`,
+);
 console.table([row(bare), row(token)]);
 const ratio = token.result.requests.average / bare.result.requests.average;
 console.log(`ratio token/bare: ${ratio.toFixed(2)} (target >= 0.5)`);
@@ -92,4 +94,6 @@ console.log(`token p99: ${token.result.latency.p99} ms (target < 20 ms)`);
 console.log(`server process RSS after the runs: ${(rss / 1024 / 1024).toFixed(1)} MB (target < 200 MB)`);
 const issued = warmToken.result['2xx'] + token.result['2xx'];
 // A run's end cuts off requests in flight: the server finishes (and audits) them, autocannon does not count them.
-console.log(`audit rows: ${audit}; 200s counted by autocannon (warm-up + run): ${issued}; cut off in flight: ${audit - issued}`);
+console.log(
+  `audit rows: ${audit}; 200s counted by autocannon (warm-up + run): ${issued}; cut off in flight: ${audit - issued}`,
+);

@@ -9,7 +9,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import fp from 'fastify-plugin';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { Sequelize } from 'sequelize';
 import type { ServerConfig } from './config.js';
 import { ApiError, errorBody } from './errors.js';
@@ -41,7 +46,13 @@ export interface TenantdashOptions {
 
 function strictValidator() {
   // The same strictness whatever the host app configured: no coercion, no silent stripping of extra fields.
-  const ajv = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, strict: false });
+  const ajv = new Ajv({
+    removeAdditional: false,
+    coerceTypes: false,
+    useDefaults: false,
+    allErrors: false,
+    strict: false,
+  });
   return ({ schema }: { schema: object }) => ajv.compile(schema);
 }
 
@@ -78,12 +89,20 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
     max: config.rateLimit.globalMax,
     timeWindow: config.rateLimit.windowMs,
     errorResponseBuilder: (_request, context) =>
-      new ApiError(context.statusCode === 403 ? 403 : 429, 'RATE_LIMITED', `Too many requests, retry in ${context.after}`),
+      new ApiError(
+        context.statusCode === 403 ? 403 : 429,
+        'RATE_LIMITED',
+        `Too many requests, retry in ${context.after}`,
+      ),
   });
   if (config.docs) {
     await fastify.register(swagger, {
       openapi: {
-        info: { title: 'tenantdash token server', version: '0.1.0', description: 'Papermap embed tokens per tenant' },
+        info: {
+          title: 'tenantdash token server',
+          version: '0.1.0',
+          description: 'Papermap embed tokens per tenant',
+        },
         components: {
           securitySchemes: {
             bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
@@ -143,7 +162,10 @@ export interface BuildAppOptions extends Omit<TenantdashOptions, 'config'> {
   logStream?: { write(line: string): void };
 }
 
-export function serverOptions(config: ServerConfig, logStream?: { write(line: string): void }): FastifyServerOptions {
+export function serverOptions(
+  config: ServerConfig,
+  logStream?: { write(line: string): void },
+): FastifyServerOptions {
   return {
     logger: loggerOptions(config.logLevel, logStream),
     bodyLimit: config.http.bodyLimitBytes,
@@ -165,7 +187,10 @@ export function serverOptions(config: ServerConfig, logStream?: { write(line: st
 }
 
 /** The standalone server: the plugin at the root, with the hardened logger and limits. Not listening yet. */
-export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: ServerConfig,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
   const { logStream, ...pluginOptions } = options;
   const app = Fastify(serverOptions(config, logStream));
   // Unencapsulated here, so the root app carries the error handling and `app.store` (used by tests and the CLI).

@@ -42,14 +42,22 @@ async function withStore<T>(config: ServerConfig, run: (store: Store) => Promise
   }
 }
 
-export async function runCli(args: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
   const [command, ...rest] = args;
   const print = (value: unknown) => io.out(JSON.stringify(value, null, 2));
   try {
     if (command === 'decode-token') {
       if (rest.length !== 1) throw new ApiError(400, 'BAD_REQUEST', 'decode-token takes one token');
       const claims = decodeEmbedToken(rest[0]);
-      print({ ...claims, signature: maskSignature(claims.signature), expires: new Date(claims.valid_until * 1000).toISOString() });
+      print({
+        ...claims,
+        signature: maskSignature(claims.signature),
+        expires: new Date(claims.valid_until * 1000).toISOString(),
+      });
       return 0;
     }
     if (!['migrate', 'provision', 'mint-token', 'list-tenants'].includes(command ?? '')) {
@@ -75,33 +83,49 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       if (tenantId === undefined || name === undefined || rest.length !== 2) {
         throw new ApiError(400, 'BAD_REQUEST', 'provision takes <tenant> <name>');
       }
-      if (!config.idPattern.test(tenantId)) throw new ApiError(400, 'VALIDATION_FAILED', 'tenant id does not match ID_PATTERN');
-      if (name.length === 0 || name.length > 200) throw new ApiError(400, 'VALIDATION_FAILED', 'name must be 1 to 200 characters');
+      if (!config.idPattern.test(tenantId))
+        throw new ApiError(400, 'VALIDATION_FAILED', 'tenant id does not match ID_PATTERN');
+      if (name.length === 0 || name.length > 200)
+        throw new ApiError(400, 'VALIDATION_FAILED', 'name must be 1 to 200 characters');
       const client = new PapermapClient({ ...config.papermap, ...config.upstream });
       const result = await withStore(config, (store) =>
-        provisionDashboard(store, client, { tenant_id: tenantId, name, description: null, make_default: false }, `cli-${randomUUID()}`),
+        provisionDashboard(
+          store,
+          client,
+          { tenant_id: tenantId, name, description: null, make_default: false },
+          `cli-${randomUUID()}`,
+        ),
       );
       print(result.body);
       return 0;
     }
     const [tenantId, dashboardId] = rest;
-    if (tenantId === undefined || rest.length > 2) throw new ApiError(400, 'BAD_REQUEST', 'mint-token takes <tenant> [dashboard]');
+    if (tenantId === undefined || rest.length > 2)
+      throw new ApiError(400, 'BAD_REQUEST', 'mint-token takes <tenant> [dashboard]');
     const issued = await withStore(config, (store) =>
-      mintEmbedToken(store, config, { tenantId, ...(dashboardId !== undefined ? { dashboardId } : {}), subject: 'cli' }),
+      mintEmbedToken(store, config, {
+        tenantId,
+        ...(dashboardId !== undefined ? { dashboardId } : {}),
+        subject: 'cli',
+      }),
     );
     print(issued);
     return 0;
   } catch (error) {
     if (error instanceof SettingError) io.err(`configuration error: ${error.message}`);
     else if (error instanceof ApiError) io.err(`${error.code}: ${error.message}`);
-    else if (error instanceof Error && 'code' in error && typeof error.code === 'string') io.err(`${error.code}: ${error.message}`);
+    else if (error instanceof Error && 'code' in error && typeof error.code === 'string')
+      io.err(`${error.code}: ${error.message}`);
     else io.err('unexpected error');
     return 1;
   }
 }
 
 // Run as a program (`tsx src/cli.ts …`), not when imported by tests.
-if (process.argv[1] !== undefined && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href
+) {
   loadDotEnv();
   const code = await runCli(process.argv.slice(2), process.env, {
     out: (line) => process.stdout.write(`${line}\n`),

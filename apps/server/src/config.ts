@@ -3,7 +3,12 @@
  * everything else receives the typed, frozen `ServerConfig`. A bad setting throws a `SettingError` whose
  * one-line message names the variable and the problem, never the value (it may be a secret).
  */
-import { DEFAULT_API_URL, DEFAULT_EMBED_BASE_URL, DEFAULT_MAX_LIFETIME_SECONDS, idProblem } from '@tenantdash/core';
+import {
+  DEFAULT_API_URL,
+  DEFAULT_EMBED_BASE_URL,
+  DEFAULT_MAX_LIFETIME_SECONDS,
+  idProblem,
+} from '@tenantdash/core';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -109,7 +114,8 @@ function httpUrl(env: Env, name: string, fallback: string): string {
   } catch {
     throw new SettingError(name, 'must be an absolute http(s) URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SettingError(name, 'must be an http(s) URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new SettingError(name, 'must be an http(s) URL');
   if (url.username || url.password) throw new SettingError(name, 'must not contain credentials');
   return text.replace(/\/+$/, '');
 }
@@ -134,14 +140,16 @@ function trustProxy(env: Env): boolean | string | number {
   if (text === 'true') return true;
   if (/^\d+$/.test(text)) return Number(text);
   // A comma-separated list of addresses/CIDRs, passed to Fastify as is.
-  if (!/^[0-9a-fA-F.:/, ]+$/.test(text)) throw new SettingError('TRUST_PROXY', 'must be true, false, a hop count or a list of addresses');
+  if (!/^[0-9a-fA-F.:/, ]+$/.test(text))
+    throw new SettingError('TRUST_PROXY', 'must be true, false, a hop count or a list of addresses');
   return text;
 }
 
 function logLevel(env: Env): LogLevel {
   const text = read(env, 'LOG_LEVEL') ?? 'info';
   const levels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(text as LogLevel)) throw new SettingError('LOG_LEVEL', `must be one of ${levels.join(', ')}`);
+  if (!levels.includes(text as LogLevel))
+    throw new SettingError('LOG_LEVEL', `must be one of ${levels.join(', ')}`);
   return text as LogLevel;
 }
 
@@ -152,7 +160,10 @@ function corsOrigins(env: Env): string[] {
     try {
       url = new URL(origin);
     } catch {
-      throw new SettingError('CORS_ORIGINS', 'must be a comma-separated list of exact origins (scheme://host[:port])');
+      throw new SettingError(
+        'CORS_ORIGINS',
+        'must be a comma-separated list of exact origins (scheme://host[:port])',
+      );
     }
     if (url.origin !== origin) {
       throw new SettingError('CORS_ORIGINS', 'must hold exact origins without path or trailing slash');
@@ -184,7 +195,8 @@ function jwt(env: Env): JwtAuthConfig | undefined {
 
 function idPattern(env: Env): RegExp {
   const text = read(env, 'ID_PATTERN') ?? DEFAULT_ID_PATTERN;
-  if (!text.startsWith('^') || !text.endsWith('$')) throw new SettingError('ID_PATTERN', 'must be anchored with ^ and $');
+  if (!text.startsWith('^') || !text.endsWith('$'))
+    throw new SettingError('ID_PATTERN', 'must be anchored with ^ and $');
   try {
     return new RegExp(text);
   } catch {
@@ -214,7 +226,10 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
   if (/\s/.test(secretKey)) throw new SettingError('PAPERMAP_SECRET_KEY', 'must not contain whitespace');
   const auth = { jwt: jwt(env), adminApiKeys };
   if (auth.jwt === undefined && adminApiKeys.length === 0 && options.hostAuthorization !== true) {
-    throw new SettingError('AUTH_JWT_SECRET', 'or AUTH_JWKS_URL or ADMIN_API_KEYS is required: nobody could call the API');
+    throw new SettingError(
+      'AUTH_JWT_SECRET',
+      'or AUTH_JWKS_URL or ADMIN_API_KEYS is required: nobody could call the API',
+    );
   }
   const config: ServerConfig = {
     papermap: {

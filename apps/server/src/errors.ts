@@ -48,7 +48,8 @@ export function errorBody(statusCode: number, code: string, message: string): Er
   return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
 
-export const unauthenticated = () => new ApiError(401, 'UNAUTHENTICATED', 'A valid bearer token or admin key is required');
+export const unauthenticated = () =>
+  new ApiError(401, 'UNAUTHENTICATED', 'A valid bearer token or admin key is required');
 export const forbidden = () => new ApiError(403, 'FORBIDDEN', 'This action needs admin rights');
 // A foreign tenant and an unknown tenant get exactly this answer, so ids cannot be probed.
 export const tenantNotFound = () => new ApiError(404, 'TENANT_NOT_FOUND', 'Tenant not found');

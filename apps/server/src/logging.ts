@@ -28,7 +28,10 @@ export function pathOnly(url: string | undefined): string {
   return cut === -1 ? url : url.slice(0, cut);
 }
 
-export function loggerOptions(level: LogLevel, stream?: { write(line: string): void }): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  level: LogLevel,
+  stream?: { write(line: string): void },
+): FastifyServerOptions['logger'] {
   return {
     level,
     ...(stream ? { stream } : {}),

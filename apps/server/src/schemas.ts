@@ -31,7 +31,15 @@ export function buildSchemas(idPattern: RegExp) {
       is_default: { type: 'boolean' },
       created_at: { type: 'string', format: 'date-time' },
     },
-    required: ['dashboard_id', 'tenant_id', 'workspace_id', 'name', 'description', 'is_default', 'created_at'],
+    required: [
+      'dashboard_id',
+      'tenant_id',
+      'workspace_id',
+      'name',
+      'description',
+      'is_default',
+      'created_at',
+    ],
   } as const;
 
   return {

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { connect } from '../src/db/connect.js';
-import { adminKey, bearer, buildTestServer, jwt, startSandbox, type Sandbox, type TestServer } from './helper.js';
+import {
+  adminKey,
+  bearer,
+  buildTestServer,
+  jwt,
+  startSandbox,
+  type Sandbox,
+  type TestServer,
+} from './helper.js';
 
 let sandbox: Sandbox;
 let server: TestServer;
@@ -10,7 +18,12 @@ let server: TestServer;
 beforeAll(async () => {
   sandbox = await startSandbox();
   server = await buildTestServer(sandbox.url);
-  await server.app.inject({ method: 'POST', url: '/api/v1/dashboards', headers: adminKey, payload: { tenant_id: 'c1', name: 'C1' } });
+  await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards',
+    headers: adminKey,
+    payload: { tenant_id: 'c1', name: 'C1' },
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -24,7 +37,12 @@ it('concurrent token requests each get their own committed audit row', async () 
   const headers = bearer(await jwt({ sub: 'burst', tenants: ['c1'] }));
   const responses = await Promise.all(
     Array.from({ length: 60 }, () =>
-      server.app.inject({ method: 'POST', url: '/api/v1/dashboards/iframe-token', headers, payload: { tenant_id: 'c1' } }),
+      server.app.inject({
+        method: 'POST',
+        url: '/api/v1/dashboards/iframe-token',
+        headers,
+        payload: { tenant_id: 'c1' },
+      }),
     ),
   );
   expect(responses.every((r) => r.statusCode === 200)).toBe(true);
@@ -38,7 +56,12 @@ it('concurrent token requests each get their own committed audit row', async () 
 it('a cached JWT verdict does not outlive the JWT', async () => {
   const token = await jwt({ sub: 'short', tenants: ['c1'], expiresInSeconds: 60 });
   const send = () =>
-    server.app.inject({ method: 'POST', url: '/api/v1/dashboards/iframe-token', headers: bearer(token), payload: { tenant_id: 'c1' } });
+    server.app.inject({
+      method: 'POST',
+      url: '/api/v1/dashboards/iframe-token',
+      headers: bearer(token),
+      payload: { tenant_id: 'c1' },
+    });
   expect((await send()).statusCode).toBe(200);
   vi.useFakeTimers({ toFake: ['Date'] });
   try {
@@ -51,7 +74,13 @@ it('a cached JWT verdict does not outlive the JWT', async () => {
 
 it('the kill switch applies at once even when the lookup is cached', async () => {
   const headers = bearer(await jwt({ sub: 'kill', tenants: ['c1'] }));
-  const send = () => server.app.inject({ method: 'POST', url: '/api/v1/dashboards/iframe-token', headers, payload: { tenant_id: 'c1' } });
+  const send = () =>
+    server.app.inject({
+      method: 'POST',
+      url: '/api/v1/dashboards/iframe-token',
+      headers,
+      payload: { tenant_id: 'c1' },
+    });
   expect((await send()).statusCode).toBe(200);
   await server.app.inject({ method: 'POST', url: '/api/v1/tenants/c1/disable', headers: adminKey });
   expect((await send()).json().code).toBe('TENANT_DISABLED');
@@ -61,10 +90,18 @@ it('the kill switch applies at once even when the lookup is cached', async () =>
 
 it('closing under load finishes requests in flight and loses no audit row', async () => {
   const other = await buildTestServer(sandbox.url);
-  await other.app.inject({ method: 'POST', url: '/api/v1/dashboards', headers: adminKey, payload: { tenant_id: 'c2', name: 'C2' } });
+  await other.app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards',
+    headers: adminKey,
+    payload: { tenant_id: 'c2', name: 'C2' },
+  });
   await other.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(other.app.server.address() as { port: number }).port}/api/v1/dashboards/iframe-token`;
-  const headers = { ...bearer(await jwt({ sub: 'closing', tenants: ['c2'] })), 'content-type': 'application/json' };
+  const headers = {
+    ...bearer(await jwt({ sub: 'closing', tenants: ['c2'] })),
+    'content-type': 'application/json',
+  };
   const requests = Array.from({ length: 40 }, () =>
     fetch(url, { method: 'POST', headers, body: '{"tenant_id":"c2"}' }).then(
       async (response) => ({ status: response.status, body: await response.text() }),
@@ -76,7 +113,8 @@ it('closing under load finishes requests in flight and loses no audit row', asyn
   await other.app.close();
   const results = await Promise.all(requests);
   // Each request was either served (and audited) or refused in the shared shape, or never got a socket.
-  for (const refused of results.filter((r) => r.status === 503)) expect(JSON.parse(refused.body).code).toBe('SHUTTING_DOWN');
+  for (const refused of results.filter((r) => r.status === 503))
+    expect(JSON.parse(refused.body).code).toBe('SHUTTING_DOWN');
   expect(results.filter((r) => ![0, 200, 503].includes(r.status))).toEqual([]);
   const issued = results.filter((r) => r.status === 200).map((r) => sha(JSON.parse(r.body).token));
   expect(issued.length).toBeGreaterThan(0);

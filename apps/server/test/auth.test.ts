@@ -47,8 +47,18 @@ const UNAUTHENTICATED = {
   error: 'Unauthorized',
   message: 'A valid bearer token or admin key is required',
 };
-const TENANT_NOT_FOUND = { statusCode: 404, code: 'TENANT_NOT_FOUND', error: 'Not Found', message: 'Tenant not found' };
-const DASHBOARD_NOT_FOUND = { statusCode: 404, code: 'DASHBOARD_NOT_FOUND', error: 'Not Found', message: 'Dashboard not found' };
+const TENANT_NOT_FOUND = {
+  statusCode: 404,
+  code: 'TENANT_NOT_FOUND',
+  error: 'Not Found',
+  message: 'Tenant not found',
+};
+const DASHBOARD_NOT_FOUND = {
+  statusCode: 404,
+  code: 'DASHBOARD_NOT_FOUND',
+  error: 'Not Found',
+  message: 'Dashboard not found',
+};
 
 describe('bearer JWTs', () => {
   it('a member of the tenant gets a token for its default dashboard', async () => {
@@ -58,21 +68,46 @@ describe('bearer JWTs', () => {
   });
 
   it('accepts a single tenant as a string claim, and camelCase bodies', async () => {
-    const response = await mint(bearer(await jwt({ tenants: 'tenant-a' })), { tenantId: 'tenant-a', dashboardId: dashboardA });
+    const response = await mint(bearer(await jwt({ tenants: 'tenant-a' })), {
+      tenantId: 'tenant-a',
+      dashboardId: dashboardA,
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().dashboard_id).toBe(dashboardA);
   });
 
   const rejected: [string, () => Promise<Record<string, string>>][] = [
     ['no credentials', async () => ({})],
-    ['a non-bearer scheme', async () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })],
+    [
+      'a non-bearer scheme',
+      async () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }),
+    ],
     ['garbage', async () => bearer('not-a-jwt')],
-    ['a JWT signed with another secret', async () => bearer(await jwt({ tenants: ['tenant-a'], secret: 'x'.repeat(48) }))],
+    [
+      'a JWT signed with another secret',
+      async () => bearer(await jwt({ tenants: ['tenant-a'], secret: 'x'.repeat(48) })),
+    ],
     ['an expired JWT', async () => bearer(await jwt({ tenants: ['tenant-a'], expiresInSeconds: -60 }))],
-    ['a JWT for another audience', async () => bearer(await jwt({ tenants: ['tenant-a'], audience: 'other-app' }))],
-    ['a JWT from another issuer', async () => bearer(await jwt({ tenants: ['tenant-a'], issuer: 'https://evil.test' }))],
+    [
+      'a JWT for another audience',
+      async () => bearer(await jwt({ tenants: ['tenant-a'], audience: 'other-app' })),
+    ],
+    [
+      'a JWT from another issuer',
+      async () => bearer(await jwt({ tenants: ['tenant-a'], issuer: 'https://evil.test' })),
+    ],
     ['a JWT without a subject', async () => bearer(await jwt({ tenants: ['tenant-a'], sub: '' }))],
-    ['an unsigned JWT (alg none)', async () => bearer(new UnsecuredJWT({ tenants: ['tenant-a'], sub: 'u' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').encode())],
+    [
+      'an unsigned JWT (alg none)',
+      async () =>
+        bearer(
+          new UnsecuredJWT({ tenants: ['tenant-a'], sub: 'u' })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setExpirationTime('5m')
+            .encode(),
+        ),
+    ],
     [
       'a JWT signed with HS512',
       async () =>
@@ -91,7 +126,13 @@ describe('bearer JWTs', () => {
       async () => {
         const [header, , signature] = (await jwt({ tenants: ['tenant-b'] })).split('.');
         const payload = Buffer.from(
-          JSON.stringify({ sub: 'u', tenants: ['tenant-a'], iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 }),
+          JSON.stringify({
+            sub: 'u',
+            tenants: ['tenant-a'],
+            iss: ISSUER,
+            aud: AUDIENCE,
+            exp: Math.floor(Date.now() / 1000) + 60,
+          }),
         ).toString('base64url');
         return bearer(`${header}.${payload}.${signature}`);
       },
@@ -117,7 +158,9 @@ describe('bearer JWTs', () => {
     expect(foreign.json()).toEqual(TENANT_NOT_FOUND);
     expect(missing.body).toBe(foreign.body);
     // Even a user who claims the unknown tenant cannot tell it apart.
-    const claimsMissing = await mint(bearer(await jwt({ tenants: ['tenant-zzz'] })), { tenant_id: 'tenant-zzz' });
+    const claimsMissing = await mint(bearer(await jwt({ tenants: ['tenant-zzz'] })), {
+      tenant_id: 'tenant-zzz',
+    });
     expect(claimsMissing.body).toBe(foreign.body);
   });
 
@@ -145,11 +188,22 @@ describe('bearer JWTs', () => {
     ]) {
       const response = await server.app.inject({ ...request, headers: user });
       expect(response.statusCode).toBe(403);
-      expect(response.json()).toEqual({ statusCode: 403, code: 'FORBIDDEN', error: 'Forbidden', message: 'This action needs admin rights' });
+      expect(response.json()).toEqual({
+        statusCode: 403,
+        code: 'FORBIDDEN',
+        error: 'Forbidden',
+        message: 'This action needs admin rights',
+      });
     }
-    const admin = await server.app.inject({ url: '/api/v1/tenants', headers: bearer(await jwt({ admin: true })) });
+    const admin = await server.app.inject({
+      url: '/api/v1/tenants',
+      headers: bearer(await jwt({ admin: true })),
+    });
     expect(admin.statusCode).toBe(200);
-    expect(admin.json().tenants.map((t: { tenant_id: string }) => t.tenant_id)).toEqual(['tenant-a', 'tenant-b']);
+    expect(admin.json().tenants.map((t: { tenant_id: string }) => t.tenant_id)).toEqual([
+      'tenant-a',
+      'tenant-b',
+    ]);
   });
 
   it('an admin JWT may mint for any tenant; the audit row names the user', async () => {

@@ -28,7 +28,9 @@ async function cli(...args: string[]) {
 }
 
 it('migrates, then finds nothing left to apply', async () => {
-  expect(JSON.parse((await cli('migrate')).out)).toEqual({ applied: ['0001-initial', '0002-one-default-dashboard'] });
+  expect(JSON.parse((await cli('migrate')).out)).toEqual({
+    applied: ['0001-initial', '0002-one-default-dashboard'],
+  });
   expect(JSON.parse((await cli('migrate')).out)).toEqual({ applied: [] });
 });
 
@@ -41,35 +43,54 @@ it('provisions, lists, mints and decodes', async () => {
   expect(await sandbox.countDashboards()).toBe(before + 1);
 
   const listed = JSON.parse((await cli('list-tenants')).out);
-  expect(listed.tenants).toEqual([expect.objectContaining({ tenant_id: 'cli-tenant', dashboards: 1, disabled: false })]);
+  expect(listed.tenants).toEqual([
+    expect.objectContaining({ tenant_id: 'cli-tenant', dashboards: 1, disabled: false }),
+  ]);
 
   const minted = await cli('mint-token', 'cli-tenant');
   expect(minted.code).toBe(0);
   const issued = JSON.parse(minted.out);
   const claims = await verifyEmbedToken(issued.token, {
-    resolveKey: (id) => (id === SANDBOX_SEED.apiKeyId ? { secretKey: SANDBOX_SEED.secretKey, workspaceId: SANDBOX_SEED.workspaceId } : undefined),
+    resolveKey: (id) =>
+      id === SANDBOX_SEED.apiKeyId
+        ? { secretKey: SANDBOX_SEED.secretKey, workspaceId: SANDBOX_SEED.workspaceId }
+        : undefined,
   });
   expect(claims.dashboard_id).toBe(dashboard.dashboard_id);
 
   const decoded = await cli('decode-token', issued.token);
   const shown = JSON.parse(decoded.out);
-  expect(shown).toMatchObject({ tenant_id: 'cli-tenant', dashboard_id: dashboard.dashboard_id, valid_until: claims.valid_until });
+  expect(shown).toMatchObject({
+    tenant_id: 'cli-tenant',
+    dashboard_id: dashboard.dashboard_id,
+    valid_until: claims.valid_until,
+  });
   expect(shown.signature).toBe(maskSignature(claims.signature));
   expect(decoded.out).not.toContain(claims.signature);
 });
 
 it('reports errors in one line with a code and a non-zero exit', async () => {
-  expect(await cli('mint-token', 'nobody')).toEqual({ code: 1, out: '', err: 'TENANT_NOT_FOUND: Tenant not found' });
+  expect(await cli('mint-token', 'nobody')).toEqual({
+    code: 1,
+    out: '',
+    err: 'TENANT_NOT_FOUND: Tenant not found',
+  });
   expect(await cli('decode-token', 'bm90LWEtdG9rZW4')).toEqual({
     code: 1,
     out: '',
     err: 'TOKEN_MALFORMED: the token is not padded URL-safe base64',
   });
-  expect((await cli('provision', 'bad tenant', 'x')).err).toBe('VALIDATION_FAILED: tenant id does not match ID_PATTERN');
+  expect((await cli('provision', 'bad tenant', 'x')).err).toBe(
+    'VALIDATION_FAILED: tenant id does not match ID_PATTERN',
+  );
   expect((await cli('frobnicate')).code).toBe(2);
   const saved = env;
   env = { ...env, PAPERMAP_SECRET_KEY: undefined };
-  expect(await cli('list-tenants')).toEqual({ code: 1, out: '', err: 'configuration error: PAPERMAP_SECRET_KEY is required' });
+  expect(await cli('list-tenants')).toEqual({
+    code: 1,
+    out: '',
+    err: 'configuration error: PAPERMAP_SECRET_KEY is required',
+  });
   env = saved;
 });
 

@@ -33,29 +33,73 @@ describe('loadConfig', () => {
   });
 
   it('normalises a trailing slash on the API URL', () => {
-    expect(loadConfig({ ...base, PAPERMAP_API_URL: 'https://prod.dataapi.papermap.ai/' }).papermap.apiUrl).toBe(
-      'https://prod.dataapi.papermap.ai',
-    );
+    expect(
+      loadConfig({ ...base, PAPERMAP_API_URL: 'https://prod.dataapi.papermap.ai/' }).papermap.apiUrl,
+    ).toBe('https://prod.dataapi.papermap.ai');
   });
 
   const cases: [string, Record<string, string | undefined>, string][] = [
     ['a missing key id', { PAPERMAP_API_KEY_ID: undefined }, 'PAPERMAP_API_KEY_ID is required'],
     ['a blank secret', { PAPERMAP_SECRET_KEY: '   ' }, 'PAPERMAP_SECRET_KEY is required'],
-    ['a workspace with a control character', { PAPERMAP_WORKSPACE_ID: 'ws\u0001' }, 'PAPERMAP_WORKSPACE_ID must not contain control characters or lone surrogates'],
-    ['a non-URL API base', { PAPERMAP_API_URL: 'prod.dataapi' }, 'PAPERMAP_API_URL must be an absolute http(s) URL'],
-    ['a TTL over the cap', { EMBED_TOKEN_TTL_SECONDS: '86401' }, 'EMBED_TOKEN_TTL_SECONDS must be between 30 and 86400'],
-    ['a TTL that is not a number', { EMBED_TOKEN_TTL_SECONDS: '1h' }, 'EMBED_TOKEN_TTL_SECONDS must be a whole number'],
+    [
+      'a workspace with a control character',
+      { PAPERMAP_WORKSPACE_ID: 'ws\u0001' },
+      'PAPERMAP_WORKSPACE_ID must not contain control characters or lone surrogates',
+    ],
+    [
+      'a non-URL API base',
+      { PAPERMAP_API_URL: 'prod.dataapi' },
+      'PAPERMAP_API_URL must be an absolute http(s) URL',
+    ],
+    [
+      'a TTL over the cap',
+      { EMBED_TOKEN_TTL_SECONDS: '86401' },
+      'EMBED_TOKEN_TTL_SECONDS must be between 30 and 86400',
+    ],
+    [
+      'a TTL that is not a number',
+      { EMBED_TOKEN_TTL_SECONDS: '1h' },
+      'EMBED_TOKEN_TTL_SECONDS must be a whole number',
+    ],
     ['a port out of range', { PORT: '70000' }, 'PORT must be between 0 and 65535'],
-    ['a CORS origin with a path', { CORS_ORIGINS: 'https://a.example.com/app' }, 'CORS_ORIGINS must hold exact origins without path or trailing slash'],
+    [
+      'a CORS origin with a path',
+      { CORS_ORIGINS: 'https://a.example.com/app' },
+      'CORS_ORIGINS must hold exact origins without path or trailing slash',
+    ],
     ['a short JWT secret', { AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 bytes long'],
-    ['both JWT modes', { AUTH_JWKS_URL: 'https://idp.test/jwks' }, 'AUTH_JWT_SECRET and AUTH_JWKS_URL are exclusive: set only one'],
+    [
+      'both JWT modes',
+      { AUTH_JWKS_URL: 'https://idp.test/jwks' },
+      'AUTH_JWT_SECRET and AUTH_JWKS_URL are exclusive: set only one',
+    ],
     ['a JWT without audience', { AUTH_AUDIENCE: undefined }, 'AUTH_AUDIENCE is required'],
-    ['a short admin key', { ADMIN_API_KEYS: 'short-key' }, 'ADMIN_API_KEYS must hold keys of at least 24 characters'],
-    ['no way to authenticate', { AUTH_JWT_SECRET: undefined, ADMIN_API_KEYS: undefined }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL or ADMIN_API_KEYS is required: nobody could call the API'],
-    ['an unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      'a short admin key',
+      { ADMIN_API_KEYS: 'short-key' },
+      'ADMIN_API_KEYS must hold keys of at least 24 characters',
+    ],
+    [
+      'no way to authenticate',
+      { AUTH_JWT_SECRET: undefined, ADMIN_API_KEYS: undefined },
+      'AUTH_JWT_SECRET or AUTH_JWKS_URL or ADMIN_API_KEYS is required: nobody could call the API',
+    ],
+    [
+      'an unknown log level',
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    ],
     ['an unanchored id pattern', { ID_PATTERN: '[a-z]+' }, 'ID_PATTERN must be anchored with ^ and $'],
-    ['a bad trust proxy', { TRUST_PROXY: 'yes please' }, 'TRUST_PROXY must be true, false, a hop count or a list of addresses'],
-    ['an unknown database', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must start with sqlite: (or postgres:)'],
+    [
+      'a bad trust proxy',
+      { TRUST_PROXY: 'yes please' },
+      'TRUST_PROXY must be true, false, a hop count or a list of addresses',
+    ],
+    [
+      'an unknown database',
+      { DATABASE_URL: 'mysql://x' },
+      'DATABASE_URL must start with sqlite: (or postgres:)',
+    ],
   ];
   for (const [name, overrides, message] of cases) {
     it(`refuses ${name} with one line naming the variable`, () => {

@@ -1,7 +1,15 @@
 /** The whole flow over real sockets: provision → token → the sandbox's embed page accepts it. */
 import { decodeEmbedToken } from '@tenantdash/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADMIN_KEY, buildTestServer, jwt, SANDBOX_SEED, startSandbox, type Sandbox, type TestServer } from './helper.js';
+import {
+  ADMIN_KEY,
+  buildTestServer,
+  jwt,
+  SANDBOX_SEED,
+  startSandbox,
+  type Sandbox,
+  type TestServer,
+} from './helper.js';
 
 let sandbox: Sandbox;
 let server: TestServer;
@@ -31,12 +39,21 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
   const started = Math.floor(Date.now() / 1000);
   const response = await fetch(`${base}/api/v1/dashboards/iframe-token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${user}`, 'user-agent': 'flow-test/1.0' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${user}`,
+      'user-agent': 'flow-test/1.0',
+    },
     body: JSON.stringify({ tenant_id: 'org-123' }),
   });
   expect(response.status).toBe(200);
   expect(response.headers.get('cache-control')).toBe('no-store');
-  const issued = (await response.json()) as { token: string; dashboard_id: string; expires_at: number; embed_url: string };
+  const issued = (await response.json()) as {
+    token: string;
+    dashboard_id: string;
+    expires_at: number;
+    embed_url: string;
+  };
   expect(Object.keys(issued).sort()).toEqual(['dashboard_id', 'embed_url', 'expires_at', 'token']);
   expect(issued.dashboard_id).toBe(dashboard.dashboard_id);
   expect(issued.expires_at - started).toBeGreaterThanOrEqual(599);

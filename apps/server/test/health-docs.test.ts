@@ -22,7 +22,12 @@ it('readyz is 503 NOT_READY when the database is gone', async () => {
   await other.app.store.sequelize.close();
   const response = await other.app.inject({ url: '/readyz' });
   expect(response.statusCode).toBe(503);
-  expect(response.json()).toEqual({ statusCode: 503, code: 'NOT_READY', error: 'Service Unavailable', message: 'The database is not reachable' });
+  expect(response.json()).toEqual({
+    statusCode: 503,
+    code: 'NOT_READY',
+    error: 'Service Unavailable',
+    message: 'The database is not reachable',
+  });
   await other.app.close().catch(() => undefined);
 });
 
@@ -40,7 +45,8 @@ it('serves the OpenAPI document and the docs UI', async () => {
       '/api/v1/usage',
     ]),
   );
-  const body = spec.paths['/api/v1/dashboards/iframe-token'].post.requestBody.content['application/json'].schema;
+  const body =
+    spec.paths['/api/v1/dashboards/iframe-token'].post.requestBody.content['application/json'].schema;
   expect(body.additionalProperties).toBe(false);
   const ui = await server.app.inject({ url: '/docs/' });
   expect(ui.statusCode).toBe(200);

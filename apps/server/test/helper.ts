@@ -30,7 +30,11 @@ export interface Sandbox {
 }
 
 export async function startSandbox(): Promise<Sandbox> {
-  const app = await buildSandbox({ databasePath: ':memory:', adminToken: SANDBOX_ADMIN_TOKEN, logger: false });
+  const app = await buildSandbox({
+    databasePath: ':memory:',
+    adminToken: SANDBOX_ADMIN_TOKEN,
+    logger: false,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('sandbox has no port');
@@ -103,7 +107,9 @@ export async function buildTestServer(
   options: Omit<BuildAppOptions, 'logStream'> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tenantdash-server-'));
-  const config = loadConfig(testEnv(sandboxUrl, { DATABASE_URL: `sqlite:${join(dir, 'test.sqlite')}`, ...overrides }));
+  const config = loadConfig(
+    testEnv(sandboxUrl, { DATABASE_URL: `sqlite:${join(dir, 'test.sqlite')}`, ...overrides }),
+  );
   const logs: string[] = [];
   const app = await buildApp(config, { ...options, logStream: { write: (line) => void logs.push(line) } });
   return {

@@ -2,7 +2,17 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { adminKey, AUDIENCE, bearer, buildTestServer, ISSUER, jwt, startSandbox, type Sandbox, type TestServer } from './helper.js';
+import {
+  adminKey,
+  AUDIENCE,
+  bearer,
+  buildTestServer,
+  ISSUER,
+  jwt,
+  startSandbox,
+  type Sandbox,
+  type TestServer,
+} from './helper.js';
 
 let sandbox: Sandbox;
 let idp: FastifyInstance;
@@ -24,7 +34,12 @@ beforeAll(async () => {
     AUTH_JWT_SECRET: undefined,
     AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
   });
-  await server.app.inject({ method: 'POST', url: '/api/v1/dashboards', headers: adminKey, payload: { tenant_id: 'j1', name: 'J1' } });
+  await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards',
+    headers: adminKey,
+    payload: { tenant_id: 'j1', name: 'J1' },
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -42,7 +57,12 @@ const sign = (key: CryptoKey, kid = 'k1') =>
     .sign(key);
 
 const mint = (headers: Record<string, string>) =>
-  server.app.inject({ method: 'POST', url: '/api/v1/dashboards/iframe-token', headers, payload: { tenant_id: 'j1' } });
+  server.app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards/iframe-token',
+    headers,
+    payload: { tenant_id: 'j1' },
+  });
 
 it('accepts a JWT signed by a key from the JWKS', async () => {
   const response = await mint(bearer(await sign(privateKey)));

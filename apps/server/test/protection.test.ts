@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, adminKey, bearer, buildTestServer, jwt, SANDBOX_SEED, startSandbox, type Sandbox, type TestServer } from './helper.js';
+import {
+  ADMIN_KEY,
+  adminKey,
+  bearer,
+  buildTestServer,
+  jwt,
+  SANDBOX_SEED,
+  startSandbox,
+  type Sandbox,
+  type TestServer,
+} from './helper.js';
 
 let sandbox: Sandbox;
 let server: TestServer;
@@ -8,7 +18,12 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   server = await buildTestServer(sandbox.url, { RATE_LIMIT_TOKEN_MAX: '3', RATE_LIMIT_GLOBAL_MAX: '1000' });
   for (const tenant of ['t1', 't2']) {
-    await server.app.inject({ method: 'POST', url: '/api/v1/dashboards', headers: adminKey, payload: { tenant_id: tenant, name: tenant } });
+    await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/dashboards',
+      headers: adminKey,
+      payload: { tenant_id: tenant, name: tenant },
+    });
   }
 });
 afterAll(async () => {
@@ -17,7 +32,13 @@ afterAll(async () => {
 });
 
 const mint = (headers: Record<string, string>, payload: object, remoteAddress = '127.0.0.1') =>
-  server.app.inject({ method: 'POST', url: '/api/v1/dashboards/iframe-token', headers, payload, remoteAddress });
+  server.app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards/iframe-token',
+    headers,
+    payload,
+    remoteAddress,
+  });
 
 describe('rate limits on the token endpoint', () => {
   it('counts per user and tenant, with standard headers and the shared 429 body', async () => {
@@ -50,7 +71,8 @@ describe('rate limits on the token endpoint', () => {
 
   it('counts unauthenticated callers per IP, before refusing them', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await mint(bearer('forged'), { tenant_id: 't1' }, '10.0.0.7')).statusCode);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await mint(bearer('forged'), { tenant_id: 't1' }, '10.0.0.7')).statusCode);
     expect(statuses).toEqual([401, 401, 401, 429]);
     // Another address is unaffected.
     expect((await mint({}, { tenant_id: 't1' }, '10.0.0.8')).statusCode).toBe(401);
@@ -73,12 +95,22 @@ describe('headers', () => {
       server.app.inject({
         method: 'OPTIONS',
         url: '/api/v1/dashboards/iframe-token',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
     const allowed = await preflight('https://app.example.com');
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
-    expect(allowed.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, Idempotency-Key');
-    for (const origin of ['https://evil.example.com', 'https://app.example.com.evil.test', 'http://app.example.com']) {
+    expect(allowed.headers['access-control-allow-headers']).toBe(
+      'Authorization, Content-Type, Idempotency-Key',
+    );
+    for (const origin of [
+      'https://evil.example.com',
+      'https://app.example.com.evil.test',
+      'http://app.example.com',
+    ]) {
       expect((await preflight(origin)).headers['access-control-allow-origin']).toBeUndefined();
     }
   });
@@ -89,7 +121,10 @@ describe('logs', () => {
     server.logs.length = 0;
     const user = await jwt({ sub: 'dave', tenants: ['t1'] });
     const issued = (await mint(bearer(user), { tenant_id: 't1' }, '10.1.1.1')).json();
-    await server.app.inject({ url: '/api/v1/tenants/t1/usage?from_period=2026-01&secret=sk_leak', headers: bearer(user) });
+    await server.app.inject({
+      url: '/api/v1/tenants/t1/usage?from_period=2026-01&secret=sk_leak',
+      headers: bearer(user),
+    });
     await server.app.inject({ url: '/api/v1/tenants', headers: { 'x-admin-key': ADMIN_KEY } });
     await server.app.inject({ url: `/nope?embedded-token=${encodeURIComponent(issued.token)}` });
     const logs = server.logs.join('\n');
@@ -106,7 +141,12 @@ describe('logs', () => {
     await broken.app.store.sequelize.close();
     const response = await broken.app.inject({ url: '/api/v1/tenants', headers: adminKey });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', error: 'Internal Server Error', message: 'Something went wrong' });
+    expect(response.json()).toEqual({
+      statusCode: 500,
+      code: 'INTERNAL_ERROR',
+      error: 'Internal Server Error',
+      message: 'Something went wrong',
+    });
     expect(broken.logs.join('\n')).toContain('unexpected error');
     await broken.close().catch(() => undefined);
   });

@@ -161,7 +161,10 @@ describe('POST /api/v1/dashboards', () => {
     await sandbox.setFault({ mode: 'alt-envelope', remaining: 1 });
     const response = await provision({ tenant_id: 'org-j', name: 'Sales' });
     expect(response.statusCode).toBe(201);
-    const stored = await server.app.inject({ url: `/api/v1/dashboards/${response.json().dashboard_id}`, headers: adminKey });
+    const stored = await server.app.inject({
+      url: `/api/v1/dashboards/${response.json().dashboard_id}`,
+      headers: adminKey,
+    });
     expect(stored.statusCode).toBe(200);
     expect(stored.json().tenant_id).toBe('org-j');
   });
@@ -171,10 +174,19 @@ describe('POST /api/v1/dashboards', () => {
     const { sha256Hex } = await import('../src/services/tokens.js');
     const hash = sha256Hex(JSON.stringify(['org-l', 'Sales', null, false]));
     const longAgo = new Date(Date.now() - 11 * 60 * 1000);
-    await IdempotencyRecord.create({ key: 'key-crashed', request_hash: hash, state: 'pending', response_status: null, response_body: null });
-    await server.app.store.sequelize.query('UPDATE idempotency_records SET updated_at = :at WHERE key = :key', {
-      replacements: { at: longAgo, key: 'key-crashed' },
+    await IdempotencyRecord.create({
+      key: 'key-crashed',
+      request_hash: hash,
+      state: 'pending',
+      response_status: null,
+      response_body: null,
     });
+    await server.app.store.sequelize.query(
+      'UPDATE idempotency_records SET updated_at = :at WHERE key = :key',
+      {
+        replacements: { at: longAgo, key: 'key-crashed' },
+      },
+    );
     const before = await sandbox.countDashboards();
     const response = await provision({ tenant_id: 'org-l', name: 'Sales' }, 'key-crashed');
     expect(response.statusCode).toBe(201);

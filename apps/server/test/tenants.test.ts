@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminKey, bearer, buildTestServer, jwt, startSandbox, type Sandbox, type TestServer } from './helper.js';
+import {
+  adminKey,
+  bearer,
+  buildTestServer,
+  jwt,
+  startSandbox,
+  type Sandbox,
+  type TestServer,
+} from './helper.js';
 
 let sandbox: Sandbox;
 let server: TestServer;
@@ -46,12 +54,21 @@ describe('tenants', () => {
   });
 
   it('the kill switch stops new tokens for the tenant only, and can be undone', async () => {
-    const disabled = await server.app.inject({ method: 'POST', url: '/api/v1/tenants/k1/disable', headers: adminKey });
+    const disabled = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/tenants/k1/disable',
+      headers: adminKey,
+    });
     expect(disabled.json()).toEqual({ tenant_id: 'k1', disabled: true });
     const before = await server.counts();
     const refused = await mint('k1');
     expect(refused.statusCode).toBe(403);
-    expect(refused.json()).toEqual({ statusCode: 403, code: 'TENANT_DISABLED', error: 'Forbidden', message: 'This tenant is disabled' });
+    expect(refused.json()).toEqual({
+      statusCode: 403,
+      code: 'TENANT_DISABLED',
+      error: 'Forbidden',
+      message: 'This tenant is disabled',
+    });
     expect((await server.counts()).audit).toBe(before.audit);
     expect((await mint('k2')).statusCode).toBe(200);
     await server.app.inject({ method: 'POST', url: '/api/v1/tenants/k1/enable', headers: adminKey });
@@ -59,7 +76,11 @@ describe('tenants', () => {
   });
 
   it('disabling an unknown tenant is 404 TENANT_NOT_FOUND', async () => {
-    const response = await server.app.inject({ method: 'POST', url: '/api/v1/tenants/ghost/disable', headers: adminKey });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/tenants/ghost/disable',
+      headers: adminKey,
+    });
     expect(response.statusCode).toBe(404);
     expect(response.json().code).toBe('TENANT_NOT_FOUND');
   });
@@ -79,19 +100,33 @@ describe('dashboards', () => {
   it('a member reads and lists its own dashboards', async () => {
     const user = bearer(await jwt({ tenants: ['k1'] }));
     const list = await server.app.inject({ url: '/api/v1/dashboards?tenant_id=k1', headers: user });
-    expect(list.json().dashboards.map((d: { name: string; is_default: boolean }) => [d.name, d.is_default])).toEqual([
+    expect(
+      list.json().dashboards.map((d: { name: string; is_default: boolean }) => [d.name, d.is_default]),
+    ).toEqual([
       ['first', true],
       ['second', false],
     ]);
     const one = await server.app.inject({ url: `/api/v1/dashboards/${dashboards.second}`, headers: user });
-    expect(one.json()).toMatchObject({ dashboard_id: dashboards.second, tenant_id: 'k1', workspace_id: 'ws_demo' });
+    expect(one.json()).toMatchObject({
+      dashboard_id: dashboards.second,
+      tenant_id: 'k1',
+      workspace_id: 'ws_demo',
+    });
   });
 
   it('deleting the default mapping promotes the next dashboard; the tenant then mints for it', async () => {
-    const removed = await server.app.inject({ method: 'DELETE', url: `/api/v1/dashboards/${dashboards.first}`, headers: adminKey });
+    const removed = await server.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/dashboards/${dashboards.first}`,
+      headers: adminKey,
+    });
     expect(removed.statusCode).toBe(204);
     expect((await mint('k1')).json().dashboard_id).toBe(dashboards.second);
-    const again = await server.app.inject({ method: 'DELETE', url: `/api/v1/dashboards/${dashboards.first}`, headers: adminKey });
+    const again = await server.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/dashboards/${dashboards.first}`,
+      headers: adminKey,
+    });
     expect(again.json().code).toBe('DASHBOARD_NOT_FOUND');
     const gone = await mint('k1', dashboards.first);
     expect(gone.json().code).toBe('DASHBOARD_NOT_FOUND');
@@ -99,7 +134,7 @@ describe('dashboards', () => {
 });
 
 describe('usage', () => {
-  it("shows a tenant only its own rows, from a briefly cached workspace report", async () => {
+  it('shows a tenant only its own rows, from a briefly cached workspace report', async () => {
     const user = bearer(await jwt({ tenants: ['k2'] }));
     const first = await server.app.inject({ url: '/api/v1/tenants/k2/usage', headers: user });
     expect(first.statusCode).toBe(200);
@@ -125,7 +160,10 @@ describe('usage', () => {
     expect(admin.statusCode).toBe(200);
     const tenants = new Set(admin.json().usage.map((row: { tenant_id: string }) => row.tenant_id));
     expect(tenants.has('k1') && tenants.has('k2')).toBe(true);
-    const user = await server.app.inject({ url: '/api/v1/usage', headers: bearer(await jwt({ tenants: ['k2'] })) });
+    const user = await server.app.inject({
+      url: '/api/v1/usage',
+      headers: bearer(await jwt({ tenants: ['k2'] })),
+    });
     expect(user.statusCode).toBe(403);
   });
 
@@ -135,9 +173,16 @@ describe('usage', () => {
     await sandbox.setFault({ mode: 'error', status: 500, remaining: 1 });
     const response = await server.app.inject({ url: '/api/v1/usage?from_period=2026-01', headers: adminKey });
     expect(response.statusCode).toBe(200);
-    const warnings = server.logs.map((line) => JSON.parse(line)).filter((line) => line.msg === 'papermap request failed');
+    const warnings = server.logs
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.msg === 'papermap request failed');
     expect(warnings).toEqual([
-      expect.objectContaining({ operation: 'tenant-usage', attempt: 1, reason: 'status 500', willRetry: true }),
+      expect.objectContaining({
+        operation: 'tenant-usage',
+        attempt: 1,
+        reason: 'status 500',
+        willRetry: true,
+      }),
     ]);
   });
 

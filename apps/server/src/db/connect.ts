@@ -16,8 +16,11 @@ interface SqliteConnection {
  * it instead of failing, and the file runs in WAL mode so readers never wait for writers.
  */
 function configureSqlite(sequelize: Sequelize): void {
-  const manager = (sequelize as unknown as { connectionManager: { getConnection(options?: unknown): Promise<SqliteConnection> } })
-    .connectionManager;
+  const manager = (
+    sequelize as unknown as {
+      connectionManager: { getConnection(options?: unknown): Promise<SqliteConnection> };
+    }
+  ).connectionManager;
   const getConnection = manager.getConnection.bind(manager);
   manager.getConnection = async (options?: unknown) => {
     const connection = await getConnection(options);

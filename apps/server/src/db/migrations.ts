@@ -5,7 +5,11 @@
 import { DataTypes, type QueryInterface, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug, type MigrationParams } from 'umzug';
 
-type Step = { name: string; up: (params: MigrationParams<QueryInterface>) => Promise<void>; down: (params: MigrationParams<QueryInterface>) => Promise<void> };
+type Step = {
+  name: string;
+  up: (params: MigrationParams<QueryInterface>) => Promise<void>;
+  down: (params: MigrationParams<QueryInterface>) => Promise<void>;
+};
 
 const created = {
   created_at: { type: DataTypes.DATE, allowNull: false },

@@ -1,5 +1,12 @@
 /** Sequelize models over the tables the migrations create (the migrations own the schema; no `sync`). */
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 export class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttributes<Tenant>> {
   declare id: string;
@@ -8,7 +15,10 @@ export class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttribut
   declare updated_at: CreationOptional<Date>;
 }
 
-export class TenantDashboard extends Model<InferAttributes<TenantDashboard>, InferCreationAttributes<TenantDashboard>> {
+export class TenantDashboard extends Model<
+  InferAttributes<TenantDashboard>,
+  InferCreationAttributes<TenantDashboard>
+> {
   declare dashboard_id: string;
   declare tenant_id: string;
   declare workspace_id: string;
@@ -53,7 +63,12 @@ export interface Models {
   TokenAudit: typeof TokenAudit;
 }
 
-const timestamps = { timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at', underscored: true } as const;
+const timestamps = {
+  timestamps: true,
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  underscored: true,
+} as const;
 
 export function defineModels(sequelize: Sequelize): Models {
   // Models are class-bound in Sequelize: each Sequelize instance needs its own subclasses.

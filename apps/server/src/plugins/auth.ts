@@ -109,12 +109,17 @@ export default fp<AuthPluginOptions>(
       const verified = await verifyJwtUncached(token);
       if (verified) {
         if (verifiedCache.size >= VERIFIED_CACHE_MAX) verifiedCache.clear();
-        verifiedCache.set(token, { identity: verified.identity, expiresMs: Math.min(verified.expiresMs, Date.now() + VERIFIED_CACHE_MS) });
+        verifiedCache.set(token, {
+          identity: verified.identity,
+          expiresMs: Math.min(verified.expiresMs, Date.now() + VERIFIED_CACHE_MS),
+        });
       }
       return verified?.identity ?? null;
     }
 
-    async function verifyJwtUncached(token: string): Promise<{ identity: Identity; expiresMs: number } | null> {
+    async function verifyJwtUncached(
+      token: string,
+    ): Promise<{ identity: Identity; expiresMs: number } | null> {
       if (!jwtConfig || !key) return null;
       let payload: JWTPayload;
       try {
@@ -129,7 +134,8 @@ export default fp<AuthPluginOptions>(
       } catch {
         return null;
       }
-      if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number') return null;
+      if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number')
+        return null;
       return {
         identity: {
           subject: `user:${payload.sub}`,
@@ -149,7 +155,8 @@ export default fp<AuthPluginOptions>(
       }
       const adminKey = request.headers['x-admin-key'];
       if (typeof adminKey === 'string' && adminKey !== '') {
-        if (isAdminKey(adminKey)) return { subject: 'admin-key', via: 'admin-key', admin: true, tenants: new Set() };
+        if (isAdminKey(adminKey))
+          return { subject: 'admin-key', via: 'admin-key', admin: true, tenants: new Set() };
         throw unauthenticated();
       }
       const token = bearer(request);

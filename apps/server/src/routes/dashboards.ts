@@ -17,7 +17,10 @@ interface ProvisionBody {
   make_default?: boolean;
 }
 
-export default async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }: RouteOptions) {
+export default async function dashboardRoutes(
+  fastify: FastifyInstance,
+  { schemas, bodyLimit }: RouteOptions,
+) {
   const { access } = fastify;
 
   fastify.post<{ Body: ProvisionBody; Headers: { 'idempotency-key'?: string } }>(
@@ -30,7 +33,10 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { schema
         summary: 'Provision a dashboard for a tenant (admin); honours Idempotency-Key',
         headers: schemas.idempotencyHeaders,
         body: schemas.provisionBody,
-        response: { 201: schemas.dashboard, ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 502, 504) },
+        response: {
+          201: schemas.dashboard,
+          ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 502, 504),
+        },
       },
     },
     async (request, reply) => {
@@ -49,7 +55,11 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { schema
       );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       request.log.info(
-        { tenant_id: result.body.tenant_id, dashboard_id: result.body.dashboard_id, replayed: result.replayed },
+        {
+          tenant_id: result.body.tenant_id,
+          dashboard_id: result.body.dashboard_id,
+          replayed: result.replayed,
+        },
         'dashboard provisioned',
       );
       return reply.code(result.statusCode).send(result.body);
@@ -114,7 +124,10 @@ export default async function dashboardRoutes(fastify: FastifyInstance, { schema
       const row = await fastify.store.dashboard(request.params.dashboard_id);
       if (!row) throw dashboardNotFound();
       await fastify.store.removeDashboard(row);
-      request.log.info({ tenant_id: row.tenant_id, dashboard_id: row.dashboard_id }, 'dashboard mapping removed');
+      request.log.info(
+        { tenant_id: row.tenant_id, dashboard_id: row.dashboard_id },
+        'dashboard mapping removed',
+      );
       return reply.code(204).send();
     },
   );

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { errorBody } from '../errors.js';
 
 export default async function healthRoutes(fastify: FastifyInstance) {
-  fastify.get('/healthz', { config: { rateLimit: false }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  fastify.get('/healthz', { config: { rateLimit: false }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
   fastify.get('/readyz', { config: { rateLimit: false }, schema: { hide: true } }, async (request, reply) => {
     try {
       await fastify.store.sequelize.authenticate();

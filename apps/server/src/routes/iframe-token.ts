@@ -37,15 +37,23 @@ function readBody(body: TokenBody): { tenantId: string; dashboardId?: string } {
   const snake = body.tenant_id !== undefined || body.dashboard_id !== undefined;
   const camel = body.tenantId !== undefined || body.dashboardId !== undefined;
   if (snake && camel) {
-    throw new ApiError(400, 'VALIDATION_FAILED', 'Use either tenant_id/dashboard_id or tenantId/dashboardId, not both');
+    throw new ApiError(
+      400,
+      'VALIDATION_FAILED',
+      'Use either tenant_id/dashboard_id or tenantId/dashboardId, not both',
+    );
   }
   const tenantId = snake ? body.tenant_id : body.tenantId;
   const dashboardId = snake ? body.dashboard_id : body.dashboardId;
-  if (tenantId === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'body must have property tenant_id');
+  if (tenantId === undefined)
+    throw new ApiError(400, 'VALIDATION_FAILED', 'body must have property tenant_id');
   return dashboardId === undefined ? { tenantId } : { tenantId, dashboardId };
 }
 
-export default async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: TokenRouteOptions) {
+export default async function tokenRoutes(
+  fastify: FastifyInstance,
+  { schemas, config, now }: TokenRouteOptions,
+) {
   const { access } = fastify;
   const limiter = fastify.rateLimit({
     max: config.rateLimit.tokenMax,
@@ -90,7 +98,12 @@ export default async function tokenRoutes(fastify: FastifyInstance, { schemas, c
         now,
       );
       request.log.info(
-        { tenant_id: tenantId, dashboard_id: issued.dashboard_id, subject: identity.subject, expires_at: issued.expires_at },
+        {
+          tenant_id: tenantId,
+          dashboard_id: issued.dashboard_id,
+          subject: identity.subject,
+          expires_at: issued.expires_at,
+        },
         'embed token issued',
       );
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');

@@ -73,7 +73,10 @@ export default async function tenantRoutes(
         onRequest: access.authenticate,
         schema: {
           tags: ['tenants'],
-          summary: action === 'disable' ? 'Disable a tenant: no new tokens (admin)' : 'Enable a tenant again (admin)',
+          summary:
+            action === 'disable'
+              ? 'Disable a tenant: no new tokens (admin)'
+              : 'Enable a tenant again (admin)',
           params: schemas.tenantParams,
           response: { 200: schemas.tenant, ...errorResponses(400, 401, 403, 404, 429) },
         },

@@ -16,7 +16,12 @@ export interface PapermapClientOptions {
   retries: number;
   retryBaseDelayMs: number;
   /** Called for each failed attempt, with no secret in it: lets the app log upstream trouble. */
-  onAttemptFailed?: (info: { operation: string; attempt: number; reason: string; willRetry: boolean }) => void;
+  onAttemptFailed?: (info: {
+    operation: string;
+    attempt: number;
+    reason: string;
+    willRetry: boolean;
+  }) => void;
   now?: () => number;
 }
 
@@ -49,7 +54,8 @@ class AttemptFailed extends Error {
 }
 
 function upstreamError(failure: Failure): ApiError {
-  if (failure.kind === 'timeout') return new ApiError(504, 'UPSTREAM_TIMEOUT', 'Papermap did not answer in time');
+  if (failure.kind === 'timeout')
+    return new ApiError(504, 'UPSTREAM_TIMEOUT', 'Papermap did not answer in time');
   return new ApiError(502, 'UPSTREAM_ERROR', 'Papermap could not complete the request');
 }
 
@@ -76,7 +82,11 @@ export class PapermapClient {
   }
 
   /** POST /api/v1/external/dashboards. Accepts the id at `data.dashboard_id` or `data.data.dashboard_id`. */
-  async createDashboard(input: { title: string; description: string | null; tenantId: string }): Promise<CreatedDashboard> {
+  async createDashboard(input: {
+    title: string;
+    description: string | null;
+    tenantId: string;
+  }): Promise<CreatedDashboard> {
     const body = JSON.stringify({
       workspace_id: this.options.workspaceId,
       title: input.title,
@@ -87,7 +97,8 @@ export class PapermapClient {
       body,
       tenantId: input.tenantId,
       retryable: (failure) =>
-        failure.kind === 'refused' || (failure.kind === 'status' && CREATE_RETRYABLE_STATUSES.has(failure.status)),
+        failure.kind === 'refused' ||
+        (failure.kind === 'status' && CREATE_RETRYABLE_STATUSES.has(failure.status)),
     });
     const data = (json as { data?: Record<string, unknown> } | null)?.data;
     const inner = data?.data as Record<string, unknown> | undefined;
@@ -106,10 +117,13 @@ export class PapermapClient {
     const json = await this.request('tenant-usage', path, {
       method: 'GET',
       ...(tenantId !== undefined ? { tenantId } : {}),
-      retryable: (failure) => failure.kind !== 'body' && (failure.kind !== 'status' || failure.status >= 500 || failure.status === 429),
+      retryable: (failure) =>
+        failure.kind !== 'body' &&
+        (failure.kind !== 'status' || failure.status >= 500 || failure.status === 429),
     });
     const data = (json as { data?: unknown } | null)?.data;
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw upstreamError({ kind: 'body' });
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+      throw upstreamError({ kind: 'body' });
     return data as Record<string, unknown>;
   }
 
@@ -132,7 +146,10 @@ export class PapermapClient {
     }
   }
 
-  private async attempt(path: string, options: { method: string; body?: string; tenantId?: string }): Promise<unknown> {
+  private async attempt(
+    path: string,
+    options: { method: string; body?: string; tenantId?: string },
+  ): Promise<unknown> {
     const signed = await signRequest({
       apiKeyId: this.options.apiKeyId,
       secretKey: this.options.secretKey,

@@ -29,12 +29,20 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new ApiError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+    throw new ApiError(
+      400,
+      'IDEMPOTENCY_KEY_INVALID',
+      'Idempotency-Key must be 1 to 255 visible ASCII characters',
+    );
   }
 }
 
 async function createAndStore(store: Store, client: PapermapClient, input: ProvisionInput, key?: string) {
-  const created = await client.createDashboard({ title: input.name, description: input.description, tenantId: input.tenant_id });
+  const created = await client.createDashboard({
+    title: input.name,
+    description: input.description,
+    tenantId: input.tenant_id,
+  });
   const body = await store.transaction(async (transaction) => {
     const row = await store.addDashboard(
       {
@@ -100,16 +108,29 @@ export async function provisionDashboard(
   } catch (error) {
     if (!(error instanceof UniqueConstraintError)) throw error;
     const existing = await IdempotencyRecord.findByPk(idempotencyKey);
-    if (!existing) throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
+    if (!existing)
+      throw new ApiError(
+        409,
+        'IDEMPOTENCY_KEY_IN_PROGRESS',
+        'A request with this Idempotency-Key is in progress',
+      );
     if (existing.request_hash !== requestHash) {
-      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+      throw new ApiError(
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request',
+      );
     }
     if (existing.state !== 'done' || existing.response_body === null) {
       const age = (options.now ?? Date.now)() - new Date(existing.updated_at).getTime();
       const stale = age > (options.staleAfterMs ?? DEFAULT_STALE_PENDING_MS);
       // The conditional update lets exactly one of several concurrent retries take a stale record over.
       if (!stale || !(await takeOver(store, idempotencyKey, existing.updated_at))) {
-        throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this Idempotency-Key is in progress');
+        throw new ApiError(
+          409,
+          'IDEMPOTENCY_KEY_IN_PROGRESS',
+          'A request with this Idempotency-Key is in progress',
+        );
       }
       return runClaimed(store, client, input, idempotencyKey);
     }
@@ -122,7 +143,12 @@ export async function provisionDashboard(
   return runClaimed(store, client, input, idempotencyKey);
 }
 
-async function runClaimed(store: Store, client: PapermapClient, input: ProvisionInput, key: string): Promise<ProvisionResult> {
+async function runClaimed(
+  store: Store,
+  client: PapermapClient,
+  input: ProvisionInput,
+  key: string,
+): Promise<ProvisionResult> {
   try {
     return { statusCode: 201, body: await createAndStore(store, client, input, key), replayed: false };
   } catch (error) {

@@ -129,7 +129,10 @@ export class Store {
   async dashboards(tenantId: string) {
     return this.models.TenantDashboard.findAll({
       where: { tenant_id: tenantId },
-      order: [['created_at', 'ASC'], ['dashboard_id', 'ASC']],
+      order: [
+        ['created_at', 'ASC'],
+        ['dashboard_id', 'ASC'],
+      ],
     });
   }
 
@@ -143,15 +146,33 @@ export class Store {
 
   /** Stores a new mapping; the tenant is created on first use and its first dashboard becomes the default. */
   async addDashboard(
-    input: { tenantId: string; dashboardId: string; workspaceId: string; name: string; description: string | null; makeDefault: boolean },
+    input: {
+      tenantId: string;
+      dashboardId: string;
+      workspaceId: string;
+      name: string;
+      description: string | null;
+      makeDefault: boolean;
+    },
     transaction?: Transaction,
   ): Promise<TenantDashboard> {
     const run = async (t: Transaction) => {
-      await this.models.Tenant.findOrCreate({ where: { id: input.tenantId }, defaults: { id: input.tenantId, disabled: false }, transaction: t });
-      const hasDefault = (await this.models.TenantDashboard.count({ where: { tenant_id: input.tenantId, is_default: true }, transaction: t })) > 0;
+      await this.models.Tenant.findOrCreate({
+        where: { id: input.tenantId },
+        defaults: { id: input.tenantId, disabled: false },
+        transaction: t,
+      });
+      const hasDefault =
+        (await this.models.TenantDashboard.count({
+          where: { tenant_id: input.tenantId, is_default: true },
+          transaction: t,
+        })) > 0;
       const isDefault = input.makeDefault || !hasDefault;
       if (isDefault && hasDefault) {
-        await this.models.TenantDashboard.update({ is_default: false }, { where: { tenant_id: input.tenantId }, transaction: t });
+        await this.models.TenantDashboard.update(
+          { is_default: false },
+          { where: { tenant_id: input.tenantId }, transaction: t },
+        );
       }
       return this.models.TenantDashboard.create(
         {
@@ -179,7 +200,10 @@ export class Store {
       if (!row.is_default) return;
       const next = await this.models.TenantDashboard.findOne({
         where: { tenant_id: row.tenant_id },
-        order: [['created_at', 'ASC'], ['dashboard_id', 'ASC']],
+        order: [
+          ['created_at', 'ASC'],
+          ['dashboard_id', 'ASC'],
+        ],
         transaction,
       });
       if (next) await next.update({ is_default: true }, { transaction });

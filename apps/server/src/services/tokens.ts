@@ -72,5 +72,10 @@ export async function mintEmbedToken(
     expires_at: new Date(issued.expires_at * 1000),
     token_sha256: sha256Hex(issued.token),
   });
-  return { token: issued.token, dashboard_id: issued.dashboard_id, expires_at: issued.expires_at, embed_url: embedUrl };
+  return {
+    token: issued.token,
+    dashboard_id: issued.dashboard_id,
+    expires_at: issued.expires_at,
+    embed_url: embedUrl,
+  };
 }

@@ -28,7 +28,9 @@ const MAX_CACHE_ENTRIES = 200;
 function rowsOf(data: Record<string, unknown>): Record<string, unknown>[] {
   const usage = data.usage;
   if (!Array.isArray(usage)) return [];
-  return usage.filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object' && !Array.isArray(row));
+  return usage.filter(
+    (row): row is Record<string, unknown> => row !== null && typeof row === 'object' && !Array.isArray(row),
+  );
 }
 
 function tenantOf(row: Record<string, unknown>): unknown {
