@@ -1,4 +1,5 @@
 /** Provisioning and listing tenants' dashboards; every answer is scoped to the tenants the caller may use. */
+import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { dashboardNotFound, tenantNotFound } from '../errors.js';
 import { errorResponses, type Schemas } from '../schemas.js';
@@ -17,10 +18,7 @@ interface ProvisionBody {
   make_default?: boolean;
 }
 
-export default async function dashboardRoutes(
-  fastify: FastifyInstance,
-  { schemas, bodyLimit }: RouteOptions,
-) {
+async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }: RouteOptions) {
   const { access } = fastify;
 
   fastify.post<{ Body: ProvisionBody; Headers: { 'idempotency-key'?: string } }>(
@@ -132,3 +130,10 @@ export default async function dashboardRoutes(
     },
   );
 }
+
+// Encapsulated (routes keep their prefix), but named and with the plugins they need declared.
+export default fp(dashboardRoutes, {
+  name: 'tenantdash-routes-dashboards',
+  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-papermap'],
+  encapsulate: true,
+});

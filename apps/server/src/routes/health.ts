@@ -1,8 +1,9 @@
 /** Liveness (the process answers) and readiness (the database answers; the config was valid at start). */
+import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { errorBody } from '../errors.js';
 
-export default async function healthRoutes(fastify: FastifyInstance) {
+async function healthRoutes(fastify: FastifyInstance) {
   fastify.get('/healthz', { config: { rateLimit: false }, schema: { hide: true } }, async () => ({
     status: 'ok',
   }));
@@ -16,3 +17,10 @@ export default async function healthRoutes(fastify: FastifyInstance) {
     }
   });
 }
+
+// Encapsulated (routes keep their prefix), but named and with the plugins they need declared.
+export default fp(healthRoutes, {
+  name: 'tenantdash-routes-health',
+  dependencies: ['tenantdash-db'],
+  encapsulate: true,
+});

@@ -4,6 +4,7 @@
  * not be identified, which is what a credential-guessing flood looks like), and only then is a missing or
  * bad credential refused.
  */
+import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { ApiError } from '../errors.js';
@@ -50,10 +51,7 @@ function readBody(body: TokenBody): { tenantId: string; dashboardId?: string } {
   return dashboardId === undefined ? { tenantId } : { tenantId, dashboardId };
 }
 
-export default async function tokenRoutes(
-  fastify: FastifyInstance,
-  { schemas, config, now }: TokenRouteOptions,
-) {
+async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: TokenRouteOptions) {
   const { access } = fastify;
   const limiter = fastify.rateLimit({
     max: config.rateLimit.tokenMax,
@@ -111,3 +109,10 @@ export default async function tokenRoutes(
     },
   );
 }
+
+// Encapsulated (routes keep their prefix), but named and with the plugins they need declared.
+export default fp(tokenRoutes, {
+  name: 'tenantdash-routes-iframe-token',
+  dependencies: ['tenantdash-db', 'tenantdash-auth', '@fastify/rate-limit'],
+  encapsulate: true,
+});

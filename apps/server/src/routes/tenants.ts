@@ -1,4 +1,5 @@
 /** Tenants: the admin list and kill switch, and credit usage (a tenant's own, or the workspace's for admins). */
+import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { tenantNotFound } from '../errors.js';
 import { errorResponses, type Schemas } from '../schemas.js';
@@ -25,7 +26,7 @@ const usageResponse = {
   },
 } as const;
 
-export default async function tenantRoutes(
+async function tenantRoutes(
   fastify: FastifyInstance,
   { schemas, usage }: { schemas: Schemas; usage: UsageService },
 ) {
@@ -139,3 +140,10 @@ export default async function tenantRoutes(
     },
   );
 }
+
+// Encapsulated (routes keep their prefix), but named and with the plugins they need declared.
+export default fp(tenantRoutes, {
+  name: 'tenantdash-routes-tenants',
+  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-papermap'],
+  encapsulate: true,
+});
