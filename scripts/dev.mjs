@@ -9,6 +9,7 @@ import {
   sandboxUrl,
   serverUrl,
   startStack,
+  stopAll,
 } from '../apps/demo/scripts/stack.mjs';
 
 if (process.env.NODE_ENV === 'production') {
@@ -32,13 +33,14 @@ if (process.argv.includes('--reset')) {
   log('dev', `removed ${settings.dataDir}`);
 }
 
-let stack;
+// Filled as each process is spawned, so an interrupt during start-up still stops what is running.
+const procs = {};
 let stopping = false;
 async function shutdown(signal, code = 0) {
   if (stopping) return;
   stopping = true;
   log('dev', `${signal}: stopping demo, server and sandbox`);
-  await stack?.stop();
+  await stopAll(procs);
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -46,15 +48,18 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
   log('dev', 'starting sandbox, token server and demo…');
-  stack = await startStack(settings, log);
+  await startStack(settings, log, procs);
 } catch (error) {
+  if (stopping) await new Promise(() => {}); // shutdown() is already stopping everything and will exit
   log('dev', `could not start: ${error instanceof Error ? error.message : String(error)}`);
   log('dev', 'is a port in use (4010, 4000, 5173)? did `pnpm build` run? try `node scripts/dev.mjs --reset`');
   process.exit(1);
 }
 
+if (stopping) await new Promise(() => {}); // interrupted while starting: shutdown() exits
+
 // One child dying takes the others down: a half-running demo only confuses.
-for (const proc of Object.values(stack.procs)) {
+for (const proc of Object.values(procs)) {
   void proc.exited.then(({ code, signal }) => {
     if (!stopping) {
       log('dev', `${proc.name} exited (${signal ?? code}); stopping the rest`);

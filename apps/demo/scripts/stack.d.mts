@@ -28,22 +28,51 @@ export interface ChildProcessHandle {
 }
 export const DEMO_STACK_DEFAULTS: Readonly<StackSettings>;
 export function freePort(host?: string): Promise<number>;
+export function startProcess(options: {
+  name: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  onLine: OnLine;
+}): ChildProcessHandle;
 export function lineFormatter(): (line: string) => string | undefined;
 export function waitForHttp(url: string, proc: ChildProcessHandle, timeoutMs?: number): Promise<void>;
 export function sandboxUrl(o: StackSettings): string;
 export function serverUrl(o: StackSettings): string;
 export function demoUrl(o: StackSettings): string;
 export function serverEnv(options?: Partial<StackSettings>): Record<string, string>;
-export function startSandbox(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
-export function startServer(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
-export function startDemo(options: Partial<StackSettings>, onLine: OnLine): Promise<ChildProcessHandle>;
+export function startSandbox(
+  options: Partial<StackSettings>,
+  onLine: OnLine,
+  /** Called right after the spawn, before readiness: lets a caller stop it if interrupted. */
+  track?: (proc: ChildProcessHandle) => void,
+): Promise<ChildProcessHandle>;
+export function startServer(
+  options: Partial<StackSettings>,
+  onLine: OnLine,
+  /** Called right after the spawn, before readiness: lets a caller stop it if interrupted. */
+  track?: (proc: ChildProcessHandle) => void,
+): Promise<ChildProcessHandle>;
+export function startDemo(
+  options: Partial<StackSettings>,
+  onLine: OnLine,
+  /** Called right after the spawn, before readiness: lets a caller stop it if interrupted. */
+  track?: (proc: ChildProcessHandle) => void,
+): Promise<ChildProcessHandle>;
 export function seedTenants(
   options: Partial<StackSettings>,
   onLine?: OnLine,
 ): Promise<Record<string, string>>;
+export interface StackProcs {
+  sandbox?: ChildProcessHandle;
+  server?: ChildProcessHandle;
+  demo?: ChildProcessHandle;
+}
+export function stopAll(procs: StackProcs): Promise<void>;
 export function startStack(
   options: Partial<StackSettings>,
   onLine: OnLine,
+  procs?: StackProcs,
 ): Promise<{
   procs: { sandbox: ChildProcessHandle; server: ChildProcessHandle; demo: ChildProcessHandle };
   seeded: Record<string, string>;

@@ -69,7 +69,7 @@ export function lineFormatter() {
       const req = entry.req ?? requests.get(entry.reqId);
       requests.delete(entry.reqId);
       const time = typeof entry.responseTime === 'number' ? ` ${Math.round(entry.responseTime)}ms` : '';
-      parts.push(`${entry.res.statusCode}${time} ${req?.method ?? ''} ${req?.url ?? ''}`.trim());
+      parts.push(`${entry.res.statusCode}${time} ${req?.method ?? ''} ${req?.url ?? req?.path ?? ''}`.trim());
       return parts.join(' ');
     }
     parts.push(entry.msg ?? '');
@@ -153,6 +153,16 @@ export async function waitForHttp(url, proc, timeoutMs = 60_000) {
   throw new Error(`${proc.name} did not answer at ${url} within ${timeoutMs} ms`);
 }
 
+/** A process that never became ready is stopped before the error goes up (no orphan left behind). */
+async function waitOrStop(url, proc) {
+  try {
+    await waitForHttp(url, proc);
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+}
+
 function settings(options = {}) {
   return { ...DEMO_STACK_DEFAULTS, ...options };
 }
@@ -169,7 +179,7 @@ export function demoUrl(o) {
   return `http://${o.host}:${o.demoPort}`;
 }
 
-export async function startSandbox(options, onLine) {
+export async function startSandbox(options, onLine, track = () => {}) {
   const o = settings(options);
   mkdirSync(o.dataDir, { recursive: true });
   const proc = startProcess({
@@ -185,7 +195,8 @@ export async function startSandbox(options, onLine) {
     },
     onLine,
   });
-  await waitForHttp(`${sandboxUrl(o)}/embedded/dashboard`, proc);
+  track(proc);
+  await waitOrStop(`${sandboxUrl(o)}/embedded/dashboard`, proc);
   return proc;
 }
 
@@ -215,7 +226,7 @@ export function serverEnv(options) {
   };
 }
 
-export async function startServer(options, onLine) {
+export async function startServer(options, onLine, track = () => {}) {
   const o = settings(options);
   mkdirSync(o.dataDir, { recursive: true });
   const proc = startProcess({
@@ -225,7 +236,8 @@ export async function startServer(options, onLine) {
     env: serverEnv(o),
     onLine,
   });
-  await waitForHttp(`${serverUrl(o)}/healthz`, proc);
+  track(proc);
+  await waitOrStop(`${serverUrl(o)}/healthz`, proc);
   return proc;
 }
 
@@ -286,7 +298,7 @@ async function warnAboutOrphans(o, tenants, onLine) {
   }
 }
 
-export async function startDemo(options, onLine) {
+export async function startDemo(options, onLine, track = () => {}) {
   const o = settings(options);
   const proc = startProcess({
     name: 'demo',
@@ -310,28 +322,32 @@ export async function startDemo(options, onLine) {
     },
     onLine,
   });
-  await waitForHttp(`${demoUrl(o)}/`, proc);
+  track(proc);
+  await waitOrStop(`${demoUrl(o)}/`, proc);
   return proc;
 }
 
 /**
- * Sandbox, then token server, then seed, then demo. On any failure everything already started is stopped.
- * Returns the processes and `stop()` (reverse order, by PID).
+ * Sandbox, then token server, then seed, then demo. Each process is put into `procs` as soon as it is
+ * spawned-and-ready, so a caller interrupted during start-up can still stop what is running. On a failure
+ * everything already started is stopped. Returns the processes and `stop()` (reverse order, by PID).
  */
-export async function startStack(options, onLine) {
+export async function startStack(options, onLine, procs = {}) {
   const o = settings(options);
-  const procs = {};
-  const stop = async () => {
-    for (const name of ['demo', 'server', 'sandbox']) await procs[name]?.stop();
-  };
+  const stop = () => stopAll(procs);
   try {
-    procs.sandbox = await startSandbox(o, onLine);
-    procs.server = await startServer(o, onLine);
+    await startSandbox(o, onLine, (proc) => (procs.sandbox = proc));
+    await startServer(o, onLine, (proc) => (procs.server = proc));
     const seeded = await seedTenants(o, onLine);
-    procs.demo = await startDemo(o, onLine);
+    await startDemo(o, onLine, (proc) => (procs.demo = proc));
     return { procs, seeded, settings: o, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Stops demo, server and sandbox (whichever are there), by PID, in that order. */
+export async function stopAll(procs) {
+  for (const name of ['demo', 'server', 'sandbox']) await procs[name]?.stop();
 }
