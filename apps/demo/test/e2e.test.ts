@@ -196,6 +196,9 @@ const counter = (page: Page, testId: string) =>
 describe('the demo in Chromium', () => {
   it("tenant A (alice@northwind) sees northwind's dashboard from the sandbox", async () => {
     const page = await newPage();
+    await page.goto(demoUrl(settings));
+    await page.getByRole('heading', { name: 'Sign in to Acme Analytics' }).waitFor();
+    await screenshot(page, 'sign-in');
     await signIn(page, { email: 'alice@northwind.test' });
     expect(await shownDashboard(page)).toEqual({ tenant: 'northwind', title: 'Northwind sales' });
     const claims = await iframeToken(page);
