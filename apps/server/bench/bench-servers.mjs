@@ -40,7 +40,7 @@ await bare.listen({ port: 0, host: '127.0.0.1' });
 process.on('message', async (message) => {
   if (message === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send({ cpuUs: user + system });
+    process.send({ cpuUs: user + system, sysUs: system });
   } else if (message === 'rss') {
     process.send({ rss: process.memoryUsage().rss, audit: await app.store.models.TokenAudit.count() });
   } else if (message === 'close') {

@@ -3,7 +3,6 @@
  * Fastify app registers `tenantdash` directly (under a prefix of its choice) with an `authorize` hook.
  */
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -23,6 +22,7 @@ import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
 import db from './plugins/db.js';
 import { installErrorHandling } from './plugins/errors.js';
 import papermap from './plugins/papermap.js';
+import securityHeaders from './plugins/security-headers.js';
 import dashboardRoutes from './routes/dashboards.js';
 import healthRoutes from './routes/health.js';
 import tokenRoutes from './routes/iframe-token.js';
@@ -72,10 +72,12 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   );
 
   if (options.securityHeaders !== false) {
-    await fastify.register(helmet, {
-      // A JSON API: nothing to frame, nothing to leak in a Referer (tokens travel in embed URLs).
-      referrerPolicy: { policy: 'no-referrer' },
-      crossOriginResourcePolicy: { policy: 'same-site' },
+    await fastify.register(securityHeaders, {
+      helmet: {
+        // A JSON API: nothing to frame, nothing to leak in a Referer (tokens travel in embed URLs).
+        referrerPolicy: { policy: 'no-referrer' },
+        crossOriginResourcePolicy: { policy: 'same-site' },
+      },
     });
     await fastify.register(cors, {
       origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false,
