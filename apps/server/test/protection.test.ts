@@ -90,6 +90,33 @@ describe('headers', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('sends helmet 8 headers, exactly, on answers and on errors alike', async () => {
+    const expected = {
+      'content-security-policy':
+        "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';" +
+        "frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';" +
+        "script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-site',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    };
+    const token = await mint(bearer(await jwt({ sub: 'dora', tenants: ['t1'] })), { tenant_id: 't1' });
+    const refused = await mint({}, { tenant_id: 't1' }, '10.0.0.9');
+    const missing = await server.app.inject({ url: '/nope' });
+    expect([token.statusCode, refused.statusCode, missing.statusCode]).toEqual([200, 401, 404]);
+    for (const response of [token, refused, missing]) {
+      expect(response.headers).toMatchObject(expected);
+    }
+  });
+
   it('allows exactly the configured CORS origins', async () => {
     const preflight = (origin: string) =>
       server.app.inject({

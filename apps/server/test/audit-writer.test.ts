@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect } from '../src/db/connect.js';
+import { migrate } from '../src/db/migrations.js';
+import { defineModels, type Models } from '../src/db/models.js';
+import { AuditWriter, sqlDate } from '../src/services/audit-writer.js';
+
+let dir: string;
+let sequelize: Sequelize;
+let models: Models;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tenantdash-audit-'));
+  sequelize = await connect(`sqlite:${join(dir, 'audit.sqlite')}`);
+  await migrate(sequelize);
+  models = defineModels(sequelize);
+});
+afterAll(async () => {
+  await sequelize?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const row = (subject: string, issuedMs: number) => ({
+  id: null,
+  tenant_id: 'tenant-a',
+  dashboard_id: 'dash-a',
+  subject,
+  ip: subject.endsWith('-no-ip') ? null : '203.0.113.7',
+  user_agent: 'it\'s "quoted"',
+  issued_at: new Date(issuedMs),
+  expires_at: new Date(issuedMs + 3_600_000),
+  token_sha256: 'f'.repeat(64),
+});
+
+const stored = (subject: string) =>
+  sequelize.query<Record<string, unknown>>(
+    'SELECT tenant_id, dashboard_id, subject, ip, user_agent, issued_at, expires_at, token_sha256 FROM token_audit WHERE subject = :subject',
+    { type: QueryTypes.SELECT, replacements: { subject } },
+  );
+
+it('formats dates as Sequelize stores them', () => {
+  expect(sqlDate(new Date(Date.UTC(2026, 10, 22, 1, 5, 8, 7)))).toBe('2026-11-22 01:05:08.007 +00:00');
+});
+
+it.each([
+  ['sqlite3 connection', false],
+  ['Sequelize query (other dialects)', true],
+])('writes through the %s exactly the row the model would', async (name, generic) => {
+  const issuedMs = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+  await models.TokenAudit.create({ ...row(`model-${name}`, issuedMs), id: undefined as unknown as null });
+  await new AuditWriter(models, { generic }).record(row(`writer-${name}`, issuedMs));
+  const [viaModel] = await stored(`model-${name}`);
+  const [viaWriter] = await stored(`writer-${name}`);
+  expect({ ...viaWriter, subject: 'x' }).toEqual({ ...viaModel, subject: 'x' });
+  expect(viaWriter).toMatchObject({ issued_at: '2026-01-02 03:04:05.678 +00:00', ip: '203.0.113.7' });
+});
+
+it.each([false, true])(
+  'commits every row of a burst larger than one INSERT (generic: %s)',
+  async (generic) => {
+    const writer = new AuditWriter(models, { generic });
+    const prefix = `burst-${generic}-`;
+    await Promise.all(
+      Array.from({ length: 450 }, (_, i) =>
+        writer.record(row(`${prefix}${i}${i % 7 === 0 ? '-no-ip' : ''}`, i)),
+      ),
+    );
+    await writer.flush();
+    const [{ n, nulls }] = await sequelize.query<{ n: number; nulls: number }>(
+      `SELECT COUNT(*) AS n, SUM(ip IS NULL) AS nulls FROM token_audit WHERE subject LIKE '${prefix}%'`,
+      { type: QueryTypes.SELECT },
+    );
+    expect([Number(n), Number(nulls)]).toEqual([450, 65]);
+  },
+);
+
+it('rejects the callers of a batch that failed, and recovers', async () => {
+  const writer = new AuditWriter(models);
+  const bad = { ...row('bad', 0), tenant_id: null as unknown as string };
+  await expect(writer.record(bad)).rejects.toThrow(/NOT NULL/);
+  await expect(writer.record(row('after-failure', 0))).resolves.toBeUndefined();
+  expect(await stored('after-failure')).toHaveLength(1);
+});
