@@ -69,11 +69,11 @@ it.each([false, true])(
       ),
     );
     await writer.flush();
-    const [{ n, nulls }] = await sequelize.query<{ n: number; nulls: number }>(
+    const [counts] = await sequelize.query<{ n: number; nulls: number }>(
       `SELECT COUNT(*) AS n, SUM(ip IS NULL) AS nulls FROM token_audit WHERE subject LIKE '${prefix}%'`,
       { type: QueryTypes.SELECT },
     );
-    expect([Number(n), Number(nulls)]).toEqual([450, 65]);
+    expect([Number(counts?.n), Number(counts?.nulls)]).toEqual([450, 65]);
   },
 );
 
