@@ -19,7 +19,7 @@ const config = loadConfig({
   AUTH_AUDIENCE: 'bench',
   RATE_LIMIT_TOKEN_MAX: '1000000',
   RATE_LIMIT_GLOBAL_MAX: '1000000',
-  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   DOCS_ENABLED: 'false',
 });
 const app = await buildApp(config);

@@ -2,6 +2,9 @@
 // JSON body, measured in the same run with autocannon on loopback. Servers run in a child process so the
 // load generator does not share their event loop. Needs `pnpm build` first (the `bench` turbo task does it).
 import { fork } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { SignJWT } from 'jose';
 
@@ -9,12 +12,19 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const JWT_SECRET = 'bench-jwt-secret-0123456789-0123456789-xyz';
 
+// The server logs (level `info` by default, as in production) go to a file, as they would in production,
+// instead of the terminal.
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+const logDir = mkdtempSync(join(tmpdir(), 'tenantdash-bench-log-'));
+const logFile = join(logDir, 'server.log');
+const logFd = openSync(logFile, 'a');
 const child = fork(new URL('./bench-servers.mjs', import.meta.url), {
-  env: { ...process.env, BENCH_JWT_SECRET: JWT_SECRET },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  env: { ...process.env, BENCH_JWT_SECRET: JWT_SECRET, BENCH_LOG_LEVEL: LOG_LEVEL },
+  stdio: ['ignore', logFd, 'inherit', 'ipc'],
   execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/td-prof'] : [],
 });
 child.on('exit', (code) => {
+  closeSync(logFd);
   if (code !== 0) {
     console.error(`bench servers exited with code ${code}`);
     process.exit(1);
@@ -90,8 +100,10 @@ const cpuPerRequest = new Map([
   [token.title, perRequest(cpu1, cpu2, token.result.requests.total)],
 ]);
 console.log(
-  `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback, Node ${process.version}`,
+  `autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each, loopback, Node ${process.version}, ` +
+    `server log level ${LOG_LEVEL} (${(statSync(logFile).size / 1024 / 1024).toFixed(1)} MB of log lines to a file)`,
 );
+rmSync(logDir, { recursive: true, force: true });
 console.table([row(bare), row(token)]);
 const ratio = token.result.requests.average / bare.result.requests.average;
 console.log(`ratio token/bare: ${ratio.toFixed(2)} (target >= 0.5)`);

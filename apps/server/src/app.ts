@@ -17,7 +17,7 @@ import Fastify, {
 import type { Sequelize } from 'sequelize';
 import type { ServerConfig } from './config.js';
 import { ApiError, errorBody } from './errors.js';
-import { loggerOptions } from './logging.js';
+import { AccessLog, loggerOptions } from './logging.js';
 import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
 import db from './plugins/db.js';
 import { installErrorHandling } from './plugins/errors.js';
@@ -137,14 +137,15 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   });
   // Requests that still arrive on open keep-alive sockets while closing: refused in the shared shape, so a
   // load balancer retries them elsewhere (Fastify's own 503 is turned off in `serverOptions`).
-  fastify.addHook('onRequest', async (_request, reply) => {
-    if (closing) {
-      reply.header('retry-after', '1');
-      throw new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down, retry');
-    }
+  // Callback hooks (not async): they run on every request, and an async hook costs a promise each time.
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    reply.header('retry-after', '1');
+    done(new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down, retry'));
   });
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   const usage = new UsageService(fastify.papermap, config.usageCacheTtlMs, now);
@@ -170,6 +171,7 @@ export function serverOptions(
 ): FastifyServerOptions {
   return {
     logger: loggerOptions(config.logLevel, logStream),
+    logController: new AccessLog(),
     bodyLimit: config.http.bodyLimitBytes,
     // Fastify accepts a hop count too, though its types only list the other forms.
     trustProxy: config.http.trustProxy as boolean | string,

@@ -163,6 +163,28 @@ describe('logs', () => {
     expect(logs).not.toMatch(/[0-9a-f]{64}/);
   });
 
+  it('writes one access line per request, with the path, status and duration', async () => {
+    server.logs.length = 0;
+    const user = await jwt({ sub: 'erin', tenants: ['t1'] });
+    await mint(bearer(user), { tenant_id: 't1' }, '10.2.2.2');
+    await server.app.inject({ url: '/nope?x=1', remoteAddress: '10.2.2.3' });
+    const lines = server.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.msg)).toEqual([
+      'embed token issued',
+      'request completed',
+      'request completed',
+    ]);
+    const [issued, token, missing] = lines;
+    expect(token).toMatchObject({
+      level: 30,
+      reqId: issued?.reqId,
+      req: { method: 'POST', url: '/api/v1/dashboards/iframe-token', ip: '10.2.2.2' },
+      res: { statusCode: 200 },
+    });
+    expect(typeof token?.responseTime).toBe('number');
+    expect(missing).toMatchObject({ req: { method: 'GET', url: '/nope' }, res: { statusCode: 404 } });
+  });
+
   it('an unexpected failure is a generic 500 with nothing of the cause in the body', async () => {
     const broken = await buildTestServer(sandbox.url);
     await broken.app.store.sequelize.close();

@@ -67,8 +67,13 @@ async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: T
       preValidation: [
         access.identifyQuietly,
         limiter,
-        async (request) => {
-          access.requireIdentity(request);
+        (request, _reply, done) => {
+          try {
+            access.requireIdentity(request);
+            done();
+          } catch (error) {
+            done(error as Error);
+          }
         },
       ],
       schema: {
