@@ -37,12 +37,15 @@ export default fp<DbPluginOptions>(
     // (bounded), then write the pending audit rows, then close the connection.
     let inFlight = 0;
     let drained: (() => void) | undefined;
-    fastify.addHook('onRequest', async (_request, reply) => {
+    const settled = () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    };
+    // A callback hook and one shared listener: this runs on every request.
+    fastify.addHook('onRequest', (_request, reply, done) => {
       inFlight++;
-      reply.raw.once('close', () => {
-        inFlight--;
-        if (inFlight === 0) drained?.();
-      });
+      reply.raw.once('close', settled);
+      done();
     });
     fastify.addHook('onClose', async () => {
       if (inFlight > 0) {
