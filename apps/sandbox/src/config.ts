@@ -51,7 +51,8 @@ export interface SandboxConfig {
   /** Clock skew forgiven when checking expiry. Default 0. */
   leewaySeconds: number;
   credits: SandboxCredits;
-  /** The embed page posts `token-expiring` this many seconds before expiry. Default 60. */
+  /** The embed page posts `token-expiring` this many seconds before expiry (at most a quarter of the token's
+   * remaining lifetime). Default 60. */
   tokenExpiringLeadSeconds: number;
   /**
    * Route of the per-tenant usage history, whose real path Papermap does not document. Must start with

@@ -122,9 +122,12 @@ describe('embed page in headless Chromium', () => {
       });
       await expect.poll(types).toContain('tenantdash:resize');
 
-      await page.clock.runFor(61_000);
+      // 120 s left: the warning comes a quarter of that (30 s, shorter than the 60 s default) before expiry.
+      await page.clock.runFor(89_000);
+      expect(await types()).not.toContain('tenantdash:token-expiring');
+      await page.clock.runFor(2_000);
       await expect.poll(types).toContain('tenantdash:token-expiring');
-      await page.clock.runFor(60_000);
+      await page.clock.runFor(30_000);
       await expect.poll(types).toContain('tenantdash:token-expired');
       const frame = page.frameLocator('#f');
       expect(await frame.locator('body').getAttribute('class')).toBe('expired');

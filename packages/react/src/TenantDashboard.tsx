@@ -144,7 +144,10 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
           setMessaging(false);
           break;
         default: {
-          // token-expiring / token-expired: hand over a newer token if we hold one, else fetch one now.
+          // token-expiring / token-expired: hand over a newer token if we hold one. Otherwise fetch one,
+          // unless the page warns early about a token whose own refresh is not due yet: the page's warning
+          // lead can exceed a short token's whole lifetime, and answering each warning with a fetch would
+          // loop (new token, immediate warning, new token...). The refresh schedule fetches it in time.
           const { token: current, frame: shown } = live.current;
           const pageExpiry = message.expiresAt ?? shown?.token.expiresAt ?? 0;
           if (current && current.expiresAt > pageExpiry) {
@@ -153,13 +156,19 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
               setTokenMessage(current.token, current.expiresAt),
               origin,
             );
-          } else refresh({ join: true });
+          } else if (
+            message.type === 'tenantdash:token-expired' ||
+            !current ||
+            now() >= current.schedule.refreshAtMs
+          ) {
+            refresh({ join: true });
+          }
         }
       }
     };
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
-  }, [origin, refresh, latest, live]);
+  }, [origin, refresh, latest, live, now]);
 
   useEffect(() => {
     if (error) latest.current.onError?.(error);

@@ -245,11 +245,35 @@ describe('<TenantDashboard>', () => {
     expect(post.mock.calls[0]?.[0]).toMatchObject({ type: 'tenantdash:set-token', token: 'tok-2' });
   });
 
-  it('refreshes at once when the page says its token is expiring', async () => {
+  it('does not answer an early token-expiring warning with a fetch: its own schedule refreshes in time', async () => {
+    // A page whose warning lead exceeds the token's lifetime would otherwise drive a fetch loop.
     const fetchToken = mintingFetch(3600);
     show({ fetchToken });
     await advance();
-    fromFrame({ type: 'tenantdash:token-expiring', version: 1 });
+    fromFrame({ type: 'tenantdash:token-expiring', version: 1, expires_at: T0 / 1000 + 3600 });
+    await advance();
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+    await advance(55 * MIN);
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('refreshes at once when the page warns after the refresh was due (a timer that did not run)', async () => {
+    const fetchToken = mintingFetch(3600);
+    show({ fetchToken });
+    await advance();
+    setVisibility('hidden');
+    await advance(56 * MIN);
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+    fromFrame({ type: 'tenantdash:token-expiring', version: 1, expires_at: T0 / 1000 + 3600 });
+    await advance();
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('refreshes at once when the page says its token has expired', async () => {
+    const fetchToken = mintingFetch(3600);
+    show({ fetchToken });
+    await advance();
+    fromFrame({ type: 'tenantdash:token-expired', version: 1, expires_at: T0 / 1000 + 3600 });
     await advance();
     expect(fetchToken).toHaveBeenCalledTimes(2);
   });

@@ -51,7 +51,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   function schedule() {
     clearTimers();
     var leftMs = expiresAt * 1000 - nowMs();
-    var lead = boot.lead_seconds * 1000;
+    // At most a quarter of what is left: a fixed lead longer than a short token's lifetime would announce
+    // every fresh token as expiring the moment it arrives.
+    var lead = Math.min(boot.lead_seconds * 1000, leftMs / 4);
     later(function () {
       post('token-expiring', { expires_at: expiresAt, seconds_left: Math.max(0, Math.round((expiresAt * 1000 - nowMs()) / 1000)) });
       log('info', 'token expiring');
