@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs lint, typecheck and every package's tests through turbo, then prints one closing line that sums
-// the Vitest JSON reports of all packages: "N passed, N failed[, N skipped]".
+// Checks formatting, runs lint, typecheck and every package's tests through turbo, then prints one closing
+// line that sums the Vitest JSON reports of all packages: "N passed, N failed[, N skipped]".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,12 @@ const workspaceDirs = ['packages', 'apps'].flatMap((group) => {
 });
 
 for (const dir of workspaceDirs) rmSync(join(dir, 'reports'), { recursive: true, force: true });
+
+const format = spawnSync('pnpm', ['exec', 'prettier', '--check', '--log-level', 'warn', '.'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (format.status !== 0) console.error('formatting differs from Prettier: run `pnpm format`');
 
 const turbo = spawnSync(
   'pnpm',
@@ -52,6 +58,6 @@ for (const dir of workspaceDirs) {
 }
 if (missing.length > 0) console.error(`no test report from: ${missing.join(', ')}`);
 
-const ok = turbo.status === 0 && failed === 0 && missing.length === 0;
+const ok = format.status === 0 && turbo.status === 0 && failed === 0 && missing.length === 0;
 console.log(`\n${passed} passed, ${failed + missing.length} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(ok ? 0 : 1);
