@@ -99,9 +99,9 @@ function TokenPanel({ frameBox, tenantId, getHeaders, refreshes, frameLoads, las
         <dd data-testid="last-error">{lastError ?? 'none'}</dd>
       </dl>
       <p className="muted small">
-        Tokens are minted by the token server for this tenant only and refreshed before they expire (earlier
-        when the embedded page announces the expiry). When the page speaks the message extension, fresh tokens
-        are handed over without reloading the frame.
+        Tokens are minted by the token server for this tenant only and refreshed before they expire (a quarter
+        of their lifetime ahead, at most five minutes). When the page speaks the message extension, fresh
+        tokens are handed over without reloading the frame.
       </p>
     </aside>
   );
