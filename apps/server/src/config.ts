@@ -265,10 +265,28 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
     idPattern: idPattern(env),
     docs: boolean(env, 'DOCS_ENABLED', true),
   };
-  if (!/^(sqlite:|postgres(ql)?:)/.test(config.databaseUrl)) {
-    throw new SettingError('DATABASE_URL', 'must start with sqlite: (or postgres:)');
-  }
+  checkDatabaseUrl(config.databaseUrl);
   return deepFreeze(config);
+}
+
+/** `sqlite:<file>` / `sqlite::memory:`, or `postgres://[user[:password]@]host[:port]/database[?…]`. */
+function checkDatabaseUrl(value: string): void {
+  if (value.startsWith('sqlite:')) return;
+  if (!/^postgres(ql)?:/.test(value)) {
+    throw new SettingError('DATABASE_URL', 'must start with sqlite: or postgres:// (postgresql://)');
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SettingError('DATABASE_URL', 'is not a valid postgres:// URL');
+  }
+  if (!url.href.startsWith(`${url.protocol}//`) || url.hostname === '') {
+    throw new SettingError('DATABASE_URL', 'needs a host (postgres://user@host:port/database)');
+  }
+  if (url.pathname.length <= 1 || url.pathname.slice(1).includes('/')) {
+    throw new SettingError('DATABASE_URL', 'needs a database name (postgres://user@host:port/database)');
+  }
 }
 
 function deepFreeze<T>(value: T): T {

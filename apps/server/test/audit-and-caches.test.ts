@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { connect } from '../src/db/connect.js';
 import {
@@ -118,7 +117,7 @@ it('closing under load finishes requests in flight and loses no audit row', asyn
   expect(results.filter((r) => ![0, 200, 503].includes(r.status))).toEqual([]);
   const issued = results.filter((r) => r.status === 200).map((r) => sha(JSON.parse(r.body).token));
   expect(issued.length).toBeGreaterThan(0);
-  const sequelize = await connect(`sqlite:${join(other.dir, 'test.sqlite')}`);
+  const sequelize = await connect(other.config.databaseUrl);
   const [rows] = await sequelize.query("SELECT token_sha256 FROM token_audit WHERE subject = 'user:closing'");
   await sequelize.close();
   const stored = new Set((rows as { token_sha256: string }[]).map((row) => row.token_sha256));

@@ -4,19 +4,29 @@ import { join } from 'node:path';
 import { verifyEmbedToken } from '@tenantdash/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { maskSignature, runCli } from '../src/cli.js';
-import { SANDBOX_SEED, startSandbox, testEnv, type Sandbox } from './helper.js';
+import {
+  SANDBOX_SEED,
+  startSandbox,
+  testDatabase,
+  testEnv,
+  type Sandbox,
+  type TestDatabase,
+} from './helper.js';
 
 let sandbox: Sandbox;
 let dir: string;
+let database: TestDatabase;
 let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
   dir = mkdtempSync(join(tmpdir(), 'tenantdash-cli-'));
-  env = testEnv(sandbox.url, { DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}` });
+  database = await testDatabase(dir, 'cli.sqlite');
+  env = testEnv(sandbox.url, { DATABASE_URL: database.url });
 });
 afterAll(async () => {
   await sandbox?.close();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -99,7 +109,7 @@ it('the database itself refuses a second default dashboard for a tenant', async 
   const sequelize = await connect(env.DATABASE_URL!);
   const insert = (id: string) =>
     sequelize.query(
-      "INSERT INTO tenant_dashboards (dashboard_id, tenant_id, workspace_id, name, is_default, created_at, updated_at) VALUES (:id, 'cli-tenant', 'ws_demo', 'x', 1, '2026-01-01', '2026-01-01')",
+      "INSERT INTO tenant_dashboards (dashboard_id, tenant_id, workspace_id, name, is_default, created_at, updated_at) VALUES (:id, 'cli-tenant', 'ws_demo', 'x', TRUE, '2026-01-01', '2026-01-01')",
       { replacements: { id } },
     );
   const { UniqueConstraintError } = await import('sequelize');

@@ -32,6 +32,20 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.papermap)).toBe(true);
   });
 
+  it.each([
+    'postgres://app@db.internal:5432/tenantdash',
+    'postgresql://app:secret@db.internal/tenantdash?options=-c%20search_path%3Dtd',
+  ])('accepts the PostgreSQL URL %s as given', (url) => {
+    const config = loadConfig({
+      PAPERMAP_API_KEY_ID: 'ak_x',
+      PAPERMAP_SECRET_KEY: 'sk_x',
+      PAPERMAP_WORKSPACE_ID: 'ws_x',
+      ADMIN_API_KEYS: 'k'.repeat(24),
+      DATABASE_URL: url,
+    });
+    expect(config.databaseUrl).toBe(url);
+  });
+
   it('normalises a trailing slash on the API URL', () => {
     expect(
       loadConfig({ ...base, PAPERMAP_API_URL: 'https://prod.dataapi.papermap.ai/' }).papermap.apiUrl,
@@ -98,7 +112,17 @@ describe('loadConfig', () => {
     [
       'an unknown database',
       { DATABASE_URL: 'mysql://x' },
-      'DATABASE_URL must start with sqlite: (or postgres:)',
+      'DATABASE_URL must start with sqlite: or postgres:// (postgresql://)',
+    ],
+    [
+      'a postgres URL without a host',
+      { DATABASE_URL: 'postgres:///tenantdash' },
+      'DATABASE_URL needs a host (postgres://user@host:port/database)',
+    ],
+    [
+      'a postgres URL without a database',
+      { DATABASE_URL: 'postgresql://app:pw@db.internal:5432/' },
+      'DATABASE_URL needs a database name (postgres://user@host:port/database)',
     ],
   ];
   for (const [name, overrides, message] of cases) {

@@ -28,7 +28,7 @@ it('readyz is 503 NOT_READY when the database is gone', async () => {
     error: 'Service Unavailable',
     message: 'The database is not reachable',
   });
-  await other.app.close().catch(() => undefined);
+  await other.close().catch(() => undefined);
 });
 
 it('serves the OpenAPI document and the docs UI', async () => {

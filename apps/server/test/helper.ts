@@ -1,13 +1,17 @@
 /**
  * The one way tests build things: a real sandbox (the local Papermap) listening on loopback, and the token
- * server built from a test config over a temporary SQLite file, with its log lines captured.
+ * server built from a test config over a temporary SQLite file, with its log lines captured. The `postgres`
+ * vitest project sets TENANTDASH_TEST_POSTGRES_URL: each test server then gets a fresh schema of its own in
+ * that database (dropped on close), so the same suite runs on PostgreSQL.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSandbox, SANDBOX_SEED } from '@tenantdash/sandbox';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
+import pg from 'pg';
 import { buildApp, type BuildAppOptions } from '../src/app.js';
 import { loadConfig, type ServerConfig } from '../src/config.js';
 
@@ -91,6 +95,42 @@ export function testEnv(sandboxUrl: string, overrides: Record<string, string | u
   };
 }
 
+/** The PostgreSQL database the `postgres` project runs against; undefined on the SQLite project. */
+export const POSTGRES_URL = process.env.TENANTDASH_TEST_POSTGRES_URL || undefined;
+export const ENGINE: 'sqlite' | 'postgres' = POSTGRES_URL ? 'postgres' : 'sqlite';
+
+async function onAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own for one test server: a SQLite file in `dir`, or on the postgres project a fresh
+ * schema (the URL sets `search_path` to it), so test files never see each other's rows.
+ */
+export async function testDatabase(dir: string, file = 'test.sqlite'): Promise<TestDatabase> {
+  if (!POSTGRES_URL) return { url: `sqlite:${join(dir, file)}`, drop: async () => undefined };
+  const schema = `td_test_${randomBytes(6).toString('hex')}`;
+  await onAdmin((client) => client.query(`CREATE SCHEMA ${schema}`));
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.href,
+    drop: () =>
+      onAdmin((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).then(() => undefined),
+  };
+}
+
 export interface TestServer {
   app: FastifyInstance;
   config: ServerConfig;
@@ -107,11 +147,17 @@ export async function buildTestServer(
   options: Omit<BuildAppOptions, 'logStream'> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tenantdash-server-'));
-  const config = loadConfig(
-    testEnv(sandboxUrl, { DATABASE_URL: `sqlite:${join(dir, 'test.sqlite')}`, ...overrides }),
-  );
+  const database = await testDatabase(dir);
+  const config = loadConfig(testEnv(sandboxUrl, { DATABASE_URL: database.url, ...overrides }));
   const logs: string[] = [];
-  const app = await buildApp(config, { ...options, logStream: { write: (line) => void logs.push(line) } });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config, { ...options, logStream: { write: (line) => void logs.push(line) } });
+  } catch (error) {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     app,
     config,
@@ -130,6 +176,7 @@ export async function buildTestServer(
       try {
         await app.close();
       } finally {
+        await database.drop();
         rmSync(dir, { recursive: true, force: true });
       }
     },

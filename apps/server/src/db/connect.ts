@@ -44,5 +44,10 @@ export async function connect(databaseUrl: string): Promise<Sequelize> {
     if (storage !== ':memory:') await sequelize.query('PRAGMA journal_mode=WAL');
     return sequelize;
   }
-  return new Sequelize(databaseUrl, { logging: false });
+  // PostgreSQL (`postgres://` or `postgresql://`, validated by config): `pg`, Sequelize's UTC default, and
+  // query parameters of the URL (e.g. `options=-c search_path=…`) passed on to the driver.
+  return new Sequelize(databaseUrl.replace(/^postgresql:/, 'postgres:'), {
+    dialect: 'postgres',
+    logging: false,
+  });
 }
