@@ -98,6 +98,28 @@ describe('POST /api/v1/dashboards', () => {
     expect(await sandbox.countDashboards()).toBe(before + 1);
   });
 
+  it('concurrent provisioning for one tenant leaves exactly one default dashboard', async () => {
+    // New tenant and existing tenant alike: each round's requests race for the tenant row and the default.
+    for (const [round, makeDefault] of [
+      ['new', false],
+      ['existing', true],
+    ] as const) {
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          provision({ tenant_id: 'org-race', name: `${round} ${i}`, make_default: makeDefault }),
+        ),
+      );
+      expect(responses.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
+      const list = await server.app.inject({
+        url: '/api/v1/dashboards?tenant_id=org-race',
+        headers: adminKey,
+      });
+      const defaults = list.json().dashboards.filter((d: { is_default: boolean }) => d.is_default);
+      expect(defaults).toHaveLength(1);
+    }
+    expect((await server.counts()).dashboards).toBe(12);
+  });
+
   it('retries a transient upstream 503 by itself and creates exactly once', async () => {
     const before = await sandbox.countDashboards();
     await sandbox.setFault({ mode: 'error', status: 503, remaining: 1 });

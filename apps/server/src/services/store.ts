@@ -92,13 +92,24 @@ export class Store {
     return { disabled: row.disabled === true || row.disabled === 1, dashboard };
   }
 
+  /** The tail of this process's queue of SQLite write transactions. */
+  private sqliteWrites: Promise<unknown> = Promise.resolve();
+
   /**
    * A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so concurrent transactions
-   * queue on the busy timeout instead of failing when a read lock cannot be upgraded.
+   * queue on the busy timeout instead of failing when a read lock cannot be upgraded; and this process's
+   * own write transactions queue here first, one at a time: node-sqlite3 waits out a busy lock on a libuv
+   * thread, so four waiting writers (the default pool) starved the lock holder itself until their busy
+   * timeouts ran out (six concurrent provisions took about 10 s). The busy timeout is left for other
+   * processes on the same file.
    */
   transaction<T>(run: (transaction: Transaction) => Promise<T>): Promise<T> {
-    const type = this.sequelize.getDialect() === 'sqlite' ? Transaction.TYPES.IMMEDIATE : undefined;
-    return this.sequelize.transaction(type ? { type } : {}, run);
+    if (this.sequelize.getDialect() !== 'sqlite') return this.sequelize.transaction(run);
+    const result = this.sqliteWrites.then(() =>
+      this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, run),
+    );
+    this.sqliteWrites = result.catch(() => undefined);
+    return result;
   }
 
   async tenant(id: string) {
@@ -157,11 +168,7 @@ export class Store {
     transaction?: Transaction,
   ): Promise<TenantDashboard> {
     const run = async (t: Transaction) => {
-      await this.models.Tenant.findOrCreate({
-        where: { id: input.tenantId },
-        defaults: { id: input.tenantId, disabled: false },
-        transaction: t,
-      });
+      await this.lockTenant(input.tenantId, t, true);
       const hasDefault =
         (await this.models.TenantDashboard.count({
           where: { tenant_id: input.tenantId, is_default: true },
@@ -193,9 +200,28 @@ export class Store {
     }
   }
 
+  /**
+   * Serialises writes to one tenant's dashboards. SQLite's `BEGIN IMMEDIATE` already serialises every write
+   * transaction; PostgreSQL (READ COMMITTED) would let two of them both see "no default yet" and collide on
+   * the one-default index, so there the tenant row is locked (`FOR UPDATE`) first. The tenant is created
+   * when asked without failing on a concurrent creation (`ON CONFLICT DO NOTHING` / `INSERT OR IGNORE`).
+   */
+  private async lockTenant(tenantId: string, transaction: Transaction, create: boolean): Promise<void> {
+    if (create) {
+      await this.models.Tenant.bulkCreate([{ id: tenantId, disabled: false }], {
+        ignoreDuplicates: true,
+        transaction,
+      });
+    }
+    if (this.sequelize.getDialect() !== 'sqlite') {
+      await this.models.Tenant.findByPk(tenantId, { transaction, lock: transaction.LOCK.UPDATE });
+    }
+  }
+
   /** Removes a mapping; when it was the default, the tenant's oldest remaining dashboard takes over. */
   async removeDashboard(row: TenantDashboard): Promise<void> {
     await this.transaction(async (transaction) => {
+      await this.lockTenant(row.tenant_id, transaction, false);
       await row.destroy({ transaction });
       if (!row.is_default) return;
       const next = await this.models.TenantDashboard.findOne({
