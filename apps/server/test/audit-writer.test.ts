@@ -90,3 +90,20 @@ it('rejects the callers of a batch that failed, and recovers', async () => {
   await expect(writer.record(row('after-failure', 0))).resolves.toBeUndefined();
   expect(await stored('after-failure')).toHaveLength(1);
 });
+
+it.runIf(ENGINE === 'sqlite')(
+  'keeps no failed statement, and its prepared statements do not hold the connection open',
+  async () => {
+    const own = await connect(`sqlite:${join(dir, 'prepared.sqlite')}`);
+    const ownModels = defineModels(own);
+    const writer = new AuditWriter(ownModels);
+    // No table yet: the prepare fails, and is not kept for the next batch of the same size.
+    await expect(writer.record(row('before-migration', 0))).rejects.toThrow(/no such table/);
+    await migrate(own);
+    await writer.record(row('after-migration', 0));
+    await Promise.all([writer.record(row('burst-1', 0)), writer.record(row('burst-2', 0))]);
+    expect(await ownModels.TokenAudit.count()).toBe(3);
+    // sqlite3 refuses to close with unfinalized statements; the writer's are finalized first.
+    await expect(own.close()).resolves.toBeUndefined();
+  },
+);
