@@ -70,9 +70,10 @@ export function lineFormatter() {
       requests.delete(entry.reqId);
       const time = typeof entry.responseTime === 'number' ? ` ${Math.round(entry.responseTime)}ms` : '';
       parts.push(`${entry.res.statusCode}${time} ${req?.method ?? ''} ${req?.url ?? req?.path ?? ''}`.trim());
-      return parts.join(' ');
+    } else {
+      parts.push(entry.msg ?? '');
     }
-    parts.push(entry.msg ?? '');
+    // The token server puts what it issued (tenant, dashboard, subject, expiry) on the request's line.
     for (const key of ['tenant_id', 'dashboard_id', 'subject', 'expires_at', 'signal']) {
       if (entry[key] !== undefined) parts.push(`${key}=${entry[key]}`);
     }

@@ -38,6 +38,23 @@ describe('lineFormatter', () => {
     expect(
       format(JSON.stringify({ level: 30, msg: 'request completed', reqId: 'r2', res: { statusCode: 404 } })),
     ).toBe('404 POST /api/v1/dashboards/iframe-token');
+    expect(
+      format(
+        JSON.stringify({
+          level: 30,
+          msg: 'request completed',
+          req: { method: 'POST', url: '/api/v1/dashboards/iframe-token' },
+          res: { statusCode: 200 },
+          responseTime: 1.2,
+          tenant_id: 'acme',
+          dashboard_id: 'd1',
+          subject: 'user:ann',
+          expires_at: 1700000000,
+        }),
+      ),
+    ).toBe(
+      '200 1ms POST /api/v1/dashboards/iframe-token tenant_id=acme dashboard_id=d1 subject=user:ann expires_at=1700000000',
+    );
   });
 
   it('keeps the useful fields of other entries and marks warnings and errors', () => {

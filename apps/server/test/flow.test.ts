@@ -97,7 +97,16 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
 
   // Logged, without the token or its signature.
   const logs = server.logs.join('\n');
-  expect(logs).toContain('embed token issued');
+  const issuedLine = server.logs
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((line) => line.tenant_id === 'org-123' && line.msg === 'request completed');
+  expect(issuedLine).toMatchObject({
+    req: { method: 'POST', url: '/api/v1/dashboards/iframe-token' },
+    res: { statusCode: 200 },
+    dashboard_id: dashboard.dashboard_id,
+    subject: 'user:alice',
+    expires_at: issued.expires_at,
+  });
   expect(logs).not.toContain(issued.token);
   expect(logs).not.toContain(claims.signature);
   expect(logs).not.toContain(user);

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { ApiError } from '../errors.js';
+import { logsAccessFields } from '../logging.js';
 import { errorResponses, type Schemas } from '../schemas.js';
 import { mintEmbedToken } from '../services/tokens.js';
 
@@ -53,6 +54,8 @@ function readBody(body: TokenBody): { tenantId: string; dashboardId?: string } {
 
 async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: TokenRouteOptions) {
   const { access } = fastify;
+  fastify.decorateRequest('accessLogFields', null);
+  const accessLineCarriesFields = logsAccessFields(fastify);
   const limiter = fastify.rateLimit({
     max: config.rateLimit.tokenMax,
     timeWindow: config.rateLimit.windowMs,
@@ -100,15 +103,16 @@ async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: T
         },
         now,
       );
-      request.log.info(
-        {
-          tenant_id: tenantId,
-          dashboard_id: issued.dashboard_id,
-          subject: identity.subject,
-          expires_at: issued.expires_at,
-        },
-        'embed token issued',
-      );
+      const logged = {
+        tenant_id: tenantId,
+        dashboard_id: issued.dashboard_id,
+        subject: identity.subject,
+        expires_at: issued.expires_at,
+      };
+      // On the request's access line (one line per request) in the standalone server; a host app's own
+      // request logging would not carry it, so there it gets a line of its own.
+      if (accessLineCarriesFields) request.accessLogFields = logged;
+      else request.log.info(logged, 'embed token issued');
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return issued;
     },
