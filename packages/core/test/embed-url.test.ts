@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildEmbedUrl, ConfigError, papermapApiUrl } from '../src/index.js';
 import { PROTOCOL_TOKEN } from './helpers.js';
@@ -27,6 +28,97 @@ describe('buildEmbedUrl', () => {
     expect(url).toBe(
       'http://127.0.0.1:4010/embedded/dashboard?theme=dark&embedded-token=abc%3D&workspace-id=ws+1&dashboard-id=d%26x&debug=true',
     );
+  });
+
+  // What buildEmbedUrl always wrote (URL + URLSearchParams); its string-built common case must match it.
+  function reference(
+    token: string,
+    workspaceId: string,
+    dashboardId: string,
+    baseUrl: string,
+    debug: boolean,
+  ) {
+    const url = new URL(baseUrl);
+    const params = new URLSearchParams(url.search);
+    params.set('embedded-token', token);
+    params.set('workspace-id', workspaceId);
+    params.set('dashboard-id', dashboardId);
+    if (debug) params.set('debug', 'true');
+    url.search = params.toString();
+    return url.toString();
+  }
+  const BASES = [
+    'https://papermap.ai/embedded/dashboard',
+    'http://127.0.0.1:4010/embedded/dashboard?theme=dark',
+    'https://papermap.ai',
+    'https://papermap.ai/e?',
+    'https://papermap.ai/e?a=b c&x=%7E!&&y',
+    'https://PaperMap.ai:443/e/../embedded/./dashboard?a=1',
+    'https://papermap.ai/e#frag',
+    'https://papermap.ai/e?q=1#',
+    'https://papermap.ai/e?embedded-token=old&a=1&embedded-token=older',
+    'https://papermap.ai/e?debug=false',
+    '  https://papermap.ai/e\tx?z=1  ',
+  ];
+  const id = fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength: 40 })
+    // eslint-disable-next-line no-control-regex -- ids never hold control characters
+    .filter((value) => !/[\u0000-\u001f\u007f-\u009f]/.test(value));
+
+  it('writes exactly what URL and URLSearchParams write, for any token, ids and base URL', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', minLength: 1 }),
+          fc.string({
+            unit: fc.constantFrom(
+              '=',
+              '-',
+              '_',
+              ' ',
+              '!',
+              "'",
+              '(',
+              ')',
+              '~',
+              '*',
+              '%',
+              '&',
+              '+',
+              '\ud800',
+              '\udc00',
+              'é',
+              'a',
+            ),
+            minLength: 1,
+          }),
+        ),
+        id,
+        id,
+        fc.constantFrom(...BASES),
+        fc.boolean(),
+        (token, workspaceId, dashboardId, baseUrl, debug) => {
+          expect(buildEmbedUrl({ token, workspaceId, dashboardId, baseUrl, debug })).toBe(
+            reference(token, workspaceId, dashboardId, baseUrl, debug),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps working for many base URLs (bounded cache) and refuses a bad one every time', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 40; i++) {
+        const baseUrl = `https://host-${i}.example/e?i=${i}`;
+        expect(buildEmbedUrl({ token: 'ab==', workspaceId: 'w', dashboardId: 'd', baseUrl })).toBe(
+          `https://host-${i}.example/e?i=${i}&embedded-token=ab%3D%3D&workspace-id=w&dashboard-id=d`,
+        );
+      }
+      expect(() =>
+        buildEmbedUrl({ token: 't', workspaceId: 'w', dashboardId: 'd', baseUrl: 'ftp://x/' }),
+      ).toThrow(ConfigError);
+    }
   });
 
   it.each([
