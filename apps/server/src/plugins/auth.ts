@@ -32,11 +32,16 @@ export interface AuthPluginOptions {
 export interface Access {
   /** onRequest hook: 401 unless the caller is identified. */
   authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-  /** Identifies the caller when possible; a failure is kept for `requireIdentity` (lets rate limits count it by IP). */
-  identifyQuietly(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /**
+   * Identifies the caller when possible; a failure is kept for `requireIdentity` (lets rate limits count it
+   * by IP). A callback hook: a JWT verified before is answered without a promise.
+   */
+  identifyQuietly(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void;
   requireIdentity(request: FastifyRequest): Identity;
-  mayUseTenant(request: FastifyRequest, tenantId: string): Promise<boolean>;
-  assertTenant(request: FastifyRequest, tenantId: string): Promise<void>;
+  /** Synchronous unless a host app's `authorize` hook decides. */
+  mayUseTenant(request: FastifyRequest, tenantId: string): boolean | Promise<boolean>;
+  /** Throws (or rejects, when a host app's hook decides) TENANT_NOT_FOUND unless the caller may use it. */
+  assertTenant(request: FastifyRequest, tenantId: string): void | Promise<void>;
   isAdmin(request: FastifyRequest): Promise<boolean>;
   assertAdmin(request: FastifyRequest): Promise<void>;
 }
@@ -100,12 +105,19 @@ export default fp<AuthPluginOptions>(
     // Also bounded in time, so a key withdrawn from the JWKS stops working within minutes.
     const VERIFIED_CACHE_MS = 5 * 60 * 1000;
 
-    async function verifyJwt(token: string): Promise<Identity | null> {
+    /** The identity of a token verified before and not yet expired, without a promise. */
+    function cachedJwtIdentity(token: string): Identity | undefined {
       const cached = verifiedCache.get(token);
       if (cached) {
         if (cached.expiresMs > Date.now()) return cached.identity;
         verifiedCache.delete(token);
       }
+      return undefined;
+    }
+
+    async function verifyJwt(token: string): Promise<Identity | null> {
+      const cached = cachedJwtIdentity(token);
+      if (cached) return cached;
       const verified = await verifyJwtUncached(token);
       if (verified) {
         if (verifiedCache.size >= VERIFIED_CACHE_MAX) verifiedCache.clear();
@@ -148,6 +160,13 @@ export default fp<AuthPluginOptions>(
       };
     }
 
+    /** `identify` without a promise when the request carries a bearer JWT verified before (the common case). */
+    function identifyNow(request: FastifyRequest): Identity | undefined {
+      if (options.authorize || request.headers['x-admin-key'] !== undefined) return undefined;
+      const token = bearer(request);
+      return token === undefined ? undefined : cachedJwtIdentity(token);
+    }
+
     async function identify(request: FastifyRequest): Promise<Identity> {
       if (options.authorize) {
         const subject = (await options.identify?.(request)) ?? 'host';
@@ -169,24 +188,42 @@ export default fp<AuthPluginOptions>(
       async authenticate(request) {
         request.identity = await identify(request);
       },
-      async identifyQuietly(request) {
-        try {
-          request.identity = await identify(request);
-        } catch (error) {
-          request.authFailure = error as ApiError;
+      identifyQuietly(request, _reply, done) {
+        const known = identifyNow(request);
+        if (known) {
+          request.identity = known;
+          return done();
         }
+        identify(request).then(
+          (identity) => {
+            request.identity = identity;
+            done();
+          },
+          (error: unknown) => {
+            request.authFailure = error as ApiError;
+            done();
+          },
+        );
       },
       requireIdentity(request) {
         if (request.identity) return request.identity;
         throw request.authFailure ?? unauthenticated();
       },
-      async mayUseTenant(request, tenantId) {
+      // Not async: the token endpoint asks on every request, and a JWT caller's answer needs no promise.
+      mayUseTenant(request, tenantId) {
         const identity = access.requireIdentity(request);
-        if (identity.via === 'host') return (await options.authorize?.(request, tenantId)) === true;
+        if (identity.via === 'host') {
+          return Promise.resolve(options.authorize?.(request, tenantId)).then((allowed) => allowed === true);
+        }
         return identity.admin || identity.tenants.has(tenantId);
       },
-      async assertTenant(request, tenantId) {
-        if (!(await access.mayUseTenant(request, tenantId))) throw tenantNotFound();
+      assertTenant(request, tenantId) {
+        const allowed = access.mayUseTenant(request, tenantId);
+        if (allowed === true) return;
+        if (allowed === false) throw tenantNotFound();
+        return allowed.then((yes) => {
+          if (!yes) throw tenantNotFound();
+        });
       },
       async isAdmin(request) {
         const identity = access.requireIdentity(request);

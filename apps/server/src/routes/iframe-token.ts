@@ -89,7 +89,8 @@ async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: T
     async (request, reply) => {
       const identity = access.requireIdentity(request);
       const { tenantId, dashboardId } = readBody(request.body);
-      await access.assertTenant(request, tenantId);
+      const decided = access.assertTenant(request, tenantId);
+      if (decided) await decided;
       const userAgent = request.headers['user-agent'];
       const issued = await mintEmbedToken(
         fastify.store,

@@ -3,7 +3,7 @@
  * request), a disabled tenant gets nothing, and every token issued leaves an audit row holding its SHA-256.
  * The caller must already have checked that the requester may use the tenant.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { buildEmbedUrl, createEmbedToken } from '@tenantdash/core';
 import type { ServerConfig } from '../config.js';
 import { ApiError, dashboardNotFound, tenantNotFound } from '../errors.js';
@@ -24,8 +24,9 @@ export interface MintRequest {
   userAgent?: string;
 }
 
+/** One-shot `crypto.hash`: half the cost of a `createHash` object for a value this short. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 export async function mintEmbedToken(
