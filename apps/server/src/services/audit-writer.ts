@@ -152,10 +152,15 @@ function pending(): Pending {
 }
 
 /**
- * Writes in flight at once. More than one keeps the database busy while the event loop prepares the next
- * INSERT and handles the previous one's completion, which would otherwise leave gaps between batches.
+ * Writes in flight at once. On a connection pool (PostgreSQL) more than one keeps the database busy while the
+ * event loop prepares the next INSERT and handles the previous one's completion, which would otherwise leave
+ * gaps between batches. SQLite writes on one connection, where concurrent statements only queue: there one
+ * at a time makes the batches larger, and each batch has a fixed cost (a commit, two thread hand-offs) of
+ * ≈ 50 µs of CPU (measured: 17 µs a row in batches of 4, 7 µs in batches of 16). With 50 connections on the
+ * token endpoint, 3 in flight gave batches of ≈ 8 rows; 1 in flight took the endpoint from ≈ 135 to
+ * ≈ 100 µs CPU per request, with a lower p99.
  */
-const MAX_IN_FLIGHT = 3;
+const MAX_IN_FLIGHT = { sqlite: 1, other: 3 } as const;
 
 export class AuditWriter {
   private next: Pending | undefined;
@@ -163,6 +168,7 @@ export class AuditWriter {
   private readonly idle: (() => void)[] = [];
 
   private readonly insert: Insert;
+  private readonly maxInFlight: number;
 
   /** `generic`: always through Sequelize (what non-SQLite databases get; lets tests cover that path too). */
   constructor(models: Models, options: { generic?: boolean } = {}) {
@@ -173,6 +179,7 @@ export class AuditWriter {
       throw new Error(`audit writer expects the UTC timezone, got ${timezone}`);
     }
     this.insert = inserter(sequelize, options.generic === true);
+    this.maxInFlight = sequelize.getDialect() === 'sqlite' ? MAX_IN_FLIGHT.sqlite : MAX_IN_FLIGHT.other;
   }
 
   /** Resolves once the row is committed; rejects if its batch failed. */
@@ -180,7 +187,7 @@ export class AuditWriter {
     this.next ??= pending();
     const batch = this.next;
     batch.rows.push(row);
-    if (this.inFlight < MAX_IN_FLIGHT) this.start();
+    if (this.inFlight < this.maxInFlight) this.start();
     return batch.done;
   }
 
