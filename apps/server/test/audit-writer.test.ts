@@ -107,3 +107,14 @@ it.runIf(ENGINE === 'sqlite')(
     await expect(own.close()).resolves.toBeUndefined();
   },
 );
+
+it('stores each row its own dates when consecutive rows share or change them', async () => {
+  const writer = new AuditWriter(models);
+  const times = [5_000, 5_000, 6_000, 5_000];
+  await Promise.all(times.map((ms, i) => writer.record(row(`dates-${i}`, ms))));
+  for (const [i, ms] of times.entries()) {
+    const [stored_] = await stored(`dates-${i}`);
+    const expected = ENGINE === 'sqlite' ? sqlDate(new Date(ms)) : new Date(ms);
+    expect([stored_?.issued_at, i]).toEqual([expected, i]);
+  }
+});

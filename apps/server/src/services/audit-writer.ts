@@ -38,6 +38,20 @@ export function sqlDate(date: Date): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)} +00:00`;
 }
 
+/** `format`, remembering its last date (by time value) and answer. */
+function lastValueCache(format: (date: Date) => string): (date: Date) => string {
+  let lastTime = Number.NaN;
+  let lastText = '';
+  return (date) => {
+    const time = date.getTime();
+    if (time !== lastTime) {
+      lastText = format(date);
+      lastTime = time;
+    }
+    return lastText;
+  };
+}
+
 type Placeholder = (index: number) => string;
 
 /** A multi-row INSERT for `rowCount` rows, with the dialect's placeholders (`?` or `$1`). */
@@ -168,6 +182,9 @@ export class AuditWriter {
   private readonly idle: (() => void)[] = [];
 
   private readonly insert: Insert;
+  // Expiries are whole seconds and issue times often repeat within a batch: formatted once per value.
+  private readonly issuedText = lastValueCache(sqlDate);
+  private readonly expiresText = lastValueCache(sqlDate);
   private readonly maxInFlight: number;
 
   /** `generic`: always through Sequelize (what non-SQLite databases get; lets tests cover that path too). */
@@ -210,8 +227,8 @@ export class AuditWriter {
           row.subject,
           row.ip,
           row.user_agent,
-          sqlDate(row.issued_at),
-          sqlDate(row.expires_at),
+          this.issuedText(row.issued_at),
+          this.expiresText(row.expires_at),
           row.token_sha256,
         );
       }
