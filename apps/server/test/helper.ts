@@ -111,6 +111,8 @@ async function onAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
 
 export interface TestDatabase {
   url: string;
+  /** PostgreSQL: the `application_name` of this database's connections (to find and cut them). */
+  applicationName?: string;
   drop(): Promise<void>;
 }
 
@@ -124,8 +126,10 @@ export async function testDatabase(dir: string, file = 'test.sqlite'): Promise<T
   await onAdmin((client) => client.query(`CREATE SCHEMA ${schema}`));
   const url = new URL(POSTGRES_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  url.searchParams.set('application_name', schema);
   return {
     url: url.href,
+    applicationName: schema,
     drop: () =>
       onAdmin((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).then(() => undefined),
   };
@@ -141,20 +145,25 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions extends Omit<BuildAppOptions, 'logStream'> {
+  /** A database shared with other test servers (the caller drops it); otherwise one of its own. */
+  database?: TestDatabase;
+}
+
 export async function buildTestServer(
   sandboxUrl: string,
   overrides: Record<string, string | undefined> = {},
-  options: Omit<BuildAppOptions, 'logStream'> = {},
+  { database: sharedDatabase, ...options }: TestServerOptions = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tenantdash-server-'));
-  const database = await testDatabase(dir);
+  const database = sharedDatabase ?? (await testDatabase(dir));
   const config = loadConfig(testEnv(sandboxUrl, { DATABASE_URL: database.url, ...overrides }));
   const logs: string[] = [];
   let app: FastifyInstance;
   try {
     app = await buildApp(config, { ...options, logStream: { write: (line) => void logs.push(line) } });
   } catch (error) {
-    await database.drop();
+    if (!sharedDatabase) await database.drop();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
@@ -176,7 +185,7 @@ export async function buildTestServer(
       try {
         await app.close();
       } finally {
-        await database.drop();
+        if (!sharedDatabase) await database.drop();
         rmSync(dir, { recursive: true, force: true });
       }
     },

@@ -60,7 +60,12 @@ export default fp<RedisPluginOptions>(
     });
     // Without a listener ioredis prints every connection error to stderr itself.
     const warn = failureLog(fastify.log, 'redis connection error');
-    client.on('error', warn);
+    // connect() itself rejects with a bare "Connection is closed": the socket's error says why.
+    let lastError: unknown;
+    client.on('error', (error) => {
+      lastError = error;
+      warn(error);
+    });
     let lost = false;
     client.on('close', () => {
       if (!lost && client.status !== 'end') fastify.log.warn('redis connection lost, reconnecting');
@@ -75,10 +80,10 @@ export default fp<RedisPluginOptions>(
     } catch (error) {
       if (!options.startWithoutRedis) {
         client.disconnect();
-        throw new RedisUnreachableError(failureKind(error));
+        throw new RedisUnreachableError(failureKind(lastError ?? error));
       }
       fastify.log.warn(
-        { failure: failureKind(error) },
+        { failure: failureKind(lastError ?? error) },
         'redis not reachable at start; rate limits fail open',
       );
     }
