@@ -34,7 +34,10 @@ export interface ServerConfig {
     embedUrl: string;
   };
   databaseUrl: string;
-  /** Connections per instance (PostgreSQL); several instances multiply it against the server's limit. */
+  /**
+   * Connections per instance (PostgreSQL; at least 2, see db/migrations.ts); several instances multiply it
+   * against the database server's connection limit.
+   */
   databasePoolMax: number;
   /** Shared rate-limit counters and caches for several instances; undefined: kept in this process. */
   redis?: RedisConfig;
@@ -258,7 +261,7 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
       embedUrl: httpUrl(env, 'PAPERMAP_EMBED_URL', DEFAULT_EMBED_BASE_URL),
     },
     databaseUrl: read(env, 'DATABASE_URL') ?? 'sqlite:./data/tenantdash.sqlite',
-    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 100),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, 2, 100),
     ...redis(env),
     embedTokenTtlSeconds: integer(env, 'EMBED_TOKEN_TTL_SECONDS', 3600, 30, MAX_EMBED_TOKEN_TTL_SECONDS),
     http: {

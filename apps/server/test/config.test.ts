@@ -175,7 +175,7 @@ describe('loadConfig', () => {
       { RATE_LIMIT_FAIL_OPEN: 'maybe' },
       'RATE_LIMIT_FAIL_OPEN must be true or false',
     ],
-    ['a pool of zero', { DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX must be between 1 and 100'],
+    ['a pool of one', { DATABASE_POOL_MAX: '1' }, 'DATABASE_POOL_MAX must be between 2 and 100'],
   ];
   for (const [name, overrides, message] of cases) {
     it(`refuses ${name} with one line naming the variable`, () => {

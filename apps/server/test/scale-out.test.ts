@@ -11,6 +11,7 @@ import { sha256Hex } from '../src/services/tokens.js';
 import {
   ADMIN_KEY,
   buildTestServer,
+  ENGINE,
   jwt,
   startSandbox,
   testDatabase,
@@ -41,11 +42,13 @@ beforeAll(async () => {
     MINT_CACHE_TTL_MS: '60000',
     UPSTREAM_TIMEOUT_MS: '1000',
   };
+  // On PostgreSQL both start at once on the empty database, as in a deploy: one migrates, the other waits
+  // for it. SQLite is the one-instance mode: nothing coordinates two processes migrating one file.
+  const build = () => buildTestServer(sandbox.url, env, { database });
+  const servers =
+    ENGINE === 'postgres' ? await Promise.all([build(), build()]) : [await build(), await build()];
   instances = [];
-  for (let i = 0; i < 2; i++) {
-    const server = await buildTestServer(sandbox.url, env, { database });
-    instances.push({ server, url: await listen(server.app) });
-  }
+  for (const server of servers) instances.push({ server, url: await listen(server.app) });
   await provision(0, { tenant_id: 'acme', name: 'Acme' }).then((r) => expect(r.status).toBe(201));
 });
 
