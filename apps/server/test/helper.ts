@@ -33,11 +33,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(): Promise<Sandbox> {
+/** `workspaces`: keys and workspaces on top of the seeded demo ones (e.g. a second key to rotate to). */
+export async function startSandbox(
+  extra: Pick<Parameters<typeof buildSandbox>[0] & object, 'workspaces'> = {},
+): Promise<Sandbox> {
   const app = await buildSandbox({
     databasePath: ':memory:',
     adminToken: SANDBOX_ADMIN_TOKEN,
     logger: false,
+    ...extra,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
