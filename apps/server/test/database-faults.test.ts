@@ -12,10 +12,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/services/tokens.js';
 import {
   adminKey,
-  bearer,
   buildTestServer,
   ENGINE,
-  jwt,
+  provisionTenant,
+  requestEmbedToken,
   startSandbox,
   testDatabase,
   type Sandbox,
@@ -52,23 +52,11 @@ async function start(databaseUrl?: (url: string) => string) {
   const url = databaseUrl ? databaseUrl(database.url) : database.url;
   // Every token request reads the database (no lookup cache), so every one meets the outage.
   server = await buildTestServer(sandbox.url, { DATABASE_URL: url, MINT_CACHE_TTL_MS: '0' }, { database });
-  const created = await server.app.inject({
-    method: 'POST',
-    url: '/api/v1/dashboards',
-    headers: adminKey,
-    payload: { tenant_id: 'acme', name: 'Acme' },
-  });
-  expect(created.statusCode).toBe(201);
+  await provisionTenant(server.app, 'acme');
   return server;
 }
 
-const tokenRequest = async (app: TestServer['app']) =>
-  app.inject({
-    method: 'POST',
-    url: '/api/v1/dashboards/iframe-token',
-    headers: bearer(await jwt({ sub: 'db-user', tenants: ['acme'] })),
-    payload: { tenant_id: 'acme' },
-  });
+const tokenRequest = (app: TestServer['app']) => requestEmbedToken(app, 'acme', 'db-user');
 
 const UNAVAILABLE = {
   statusCode: 503,

@@ -224,3 +224,27 @@ export async function jwt(options: JwtOptions = {}): Promise<string> {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export const adminKey = { 'x-admin-key': ADMIN_KEY };
+
+/** Provisions a dashboard for a tenant through the admin API; throws unless it was created. */
+export async function provisionTenant(app: FastifyInstance, tenantId: string, name = tenantId) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards',
+    headers: adminKey,
+    payload: { tenant_id: tenantId, name },
+  });
+  if (response.statusCode !== 201) {
+    throw new Error(`provisioning ${tenantId} answered ${response.statusCode}: ${response.body}`);
+  }
+  return response.json<{ dashboard_id: string; tenant_id: string }>();
+}
+
+/** POST /api/v1/dashboards/iframe-token through inject, as a user of the given tenants. */
+export async function requestEmbedToken(app: FastifyInstance, tenantId: string, sub = 'user-1') {
+  return app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards/iframe-token',
+    headers: bearer(await jwt({ sub, tenants: [tenantId] })),
+    payload: { tenant_id: tenantId },
+  });
+}

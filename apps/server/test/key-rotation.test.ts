@@ -13,6 +13,7 @@ import {
   bearer,
   buildTestServer,
   jwt,
+  provisionTenant,
   SANDBOX_SEED,
   startSandbox,
   testDatabase,
@@ -49,18 +50,8 @@ afterAll(async () => {
 });
 
 it('a fleet half on the old key and half on the new one keeps provisioning and embedding', async () => {
-  for (const [instance, tenant] of [
-    [oldKeyInstance, 'rot-a'],
-    [newKeyInstance, 'rot-b'],
-  ] as const) {
-    const created = await instance.app.inject({
-      method: 'POST',
-      url: '/api/v1/dashboards',
-      headers: adminKey,
-      payload: { tenant_id: tenant, name: 'Rotation' },
-    });
-    expect(created.statusCode).toBe(201);
-  }
+  await provisionTenant(oldKeyInstance.app, 'rot-a');
+  await provisionTenant(newKeyInstance.app, 'rot-b');
 
   const user = await jwt({ sub: 'rotation-user', tenants: ['rot-a', 'rot-b'] });
   for (const [instance, keyId] of [

@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sha256Hex } from '../src/services/tokens.js';
 import {
   adminKey,
-  bearer,
   buildTestServer,
-  jwt,
+  provisionTenant,
+  requestEmbedToken,
   startSandbox,
   type Sandbox,
   type TestServer,
@@ -47,23 +47,11 @@ async function start(overrides: Record<string, string> = {}) {
     RATE_LIMIT_TOKEN_MAX: '5',
     ...overrides,
   });
-  const created = await server.app.inject({
-    method: 'POST',
-    url: '/api/v1/dashboards',
-    headers: adminKey,
-    payload: { tenant_id: 'acme', name: 'Acme' },
-  });
-  expect(created.statusCode).toBe(201);
+  await provisionTenant(server.app, 'acme');
   return server;
 }
 
-const tokenRequest = async (app: TestServer['app'], user = 'user-1') =>
-  app.inject({
-    method: 'POST',
-    url: '/api/v1/dashboards/iframe-token',
-    headers: bearer(await jwt({ sub: user, tenants: ['acme'] })),
-    payload: { tenant_id: 'acme' },
-  });
+const tokenRequest = (app: TestServer['app'], user = 'user-1') => requestEmbedToken(app, 'acme', user);
 
 /** Every token answered with 200 has its audit row, and there is no audit row without a 200. */
 async function expectAudited(test: TestServer, tokens: string[]) {
