@@ -142,6 +142,8 @@ export async function testDatabase(dir: string, file = 'test.sqlite'): Promise<T
 export interface TestServer {
   app: FastifyInstance;
   config: ServerConfig;
+  /** The environment the config was read from (for the CLI against the same database). */
+  env: Record<string, string | undefined>;
   logs: string[];
   dir: string;
   /** Row counts per table, to assert that nothing was stored. */
@@ -161,7 +163,8 @@ export async function buildTestServer(
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tenantdash-server-'));
   const database = sharedDatabase ?? (await testDatabase(dir));
-  const config = loadConfig(testEnv(sandboxUrl, { DATABASE_URL: database.url, ...overrides }));
+  const env = testEnv(sandboxUrl, { DATABASE_URL: database.url, ...overrides });
+  const config = loadConfig(env);
   const logs: string[] = [];
   let app: FastifyInstance;
   try {
@@ -174,6 +177,7 @@ export async function buildTestServer(
   return {
     app,
     config,
+    env,
     logs,
     dir,
     async counts() {

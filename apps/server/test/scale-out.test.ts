@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
 import { sha256Hex } from '../src/services/tokens.js';
 import {
   ADMIN_KEY,
@@ -160,6 +161,18 @@ describe('two instances, one database, one Redis', () => {
     await provision(1, { tenant_id: 'hooli', name: 'Hooli' }).then((r) => expect(r.status).toBe(201));
     const found = await token(0, user, 'hooli');
     expect(found.status).toBe(200);
+  });
+
+  it('see a tenant provisioned by the operator CLI at once (it drops the shared cache entry too)', async () => {
+    const user = await jwt({ sub: 'cli-user', tenants: ['cli-tenant'] });
+    expect((await token(0, user, 'cli-tenant')).status).toBe(404);
+    const err: string[] = [];
+    const code = await runCli(['provision', 'cli-tenant', 'From the CLI'], instances[0]!.server.env, {
+      out: () => undefined,
+      err: (line) => err.push(line),
+    });
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    expect((await token(0, user, 'cli-tenant')).status).toBe(200);
   });
 
   it('keep issuing tokens while Papermap fails, and audit every one of them', async () => {

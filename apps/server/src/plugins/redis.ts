@@ -33,6 +33,20 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.min(50 * 2 ** Math.min(attempt, 10), 2000);
 }
 
+/** A client for the shared state, not connected yet (`connect()`): see above for why these options. */
+export function redisClient(config: RedisConfig): Redis {
+  return new Redis(config.url, {
+    keyPrefix: config.keyPrefix,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: config.commandTimeoutMs,
+    connectTimeout: config.connectTimeoutMs,
+    retryStrategy: reconnectDelayMs,
+    connectionName: 'tenantdash',
+  });
+}
+
 export class RedisUnreachableError extends Error {
   readonly code = 'REDIS_UNREACHABLE';
   constructor(kind: string) {
@@ -48,16 +62,7 @@ export default fp<RedisPluginOptions>(
       fastify.decorate('redis', null);
       return;
     }
-    const client = new Redis(config.url, {
-      keyPrefix: config.keyPrefix,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: config.commandTimeoutMs,
-      connectTimeout: config.connectTimeoutMs,
-      retryStrategy: reconnectDelayMs,
-      connectionName: 'tenantdash',
-    });
+    const client = redisClient(config);
     // Without a listener ioredis prints every connection error to stderr itself.
     const warn = failureLog(fastify.log, 'redis connection error');
     // connect() itself rejects with a bare "Connection is closed": the socket's error says why.
