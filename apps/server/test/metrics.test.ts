@@ -1,6 +1,7 @@
 /** GET /metrics: exact counter values after known requests, upstream outcomes under faults, access control. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, SettingError } from '../src/config.js';
+import { tokenOutcome } from '../src/plugins/metrics.js';
 import {
   ADMIN_KEY,
   adminKey,
@@ -288,6 +289,24 @@ describe('access', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+it('maps every status of the token endpoint to one outcome', () => {
+  const statuses = [200, 400, 401, 403, 404, 413, 415, 429, 500, 502, 503, 504];
+  expect(Object.fromEntries(statuses.map((status) => [status, tokenOutcome(status)]))).toEqual({
+    200: 'issued',
+    400: 'invalid',
+    401: 'unauthenticated',
+    403: 'denied',
+    404: 'denied',
+    413: 'invalid',
+    415: 'invalid',
+    429: 'rate_limited',
+    500: 'error',
+    502: 'error',
+    503: 'unavailable',
+    504: 'error',
   });
 });
 
