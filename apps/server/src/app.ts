@@ -21,6 +21,7 @@ import { AccessLog, loggerOptions } from './logging.js';
 import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
 import db from './plugins/db.js';
 import { installErrorHandling } from './plugins/errors.js';
+import metrics from './plugins/metrics.js';
 import papermap from './plugins/papermap.js';
 import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -157,6 +158,8 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
     ...(options.authorize ? { authorize: options.authorize } : {}),
     ...(options.identify ? { identify: options.identify } : {}),
   });
+  // Before papermap (it feeds the upstream histogram) and the routes (each gets its counters when added).
+  if (config.metrics.enabled) await fastify.register(metrics, { token: config.metrics.token });
   await fastify.register(papermap, { config });
 
   // Graceful close: Fastify stops accepting connections, but keep-alive sockets whose requests finish after

@@ -78,6 +78,12 @@ export interface ServerConfig {
   /** Tenant and dashboard ids accepted by the API. */
   idPattern: RegExp;
   docs: boolean;
+  metrics: {
+    /** Serve `GET /metrics` (Prometheus text format) on the main port. */
+    enabled: boolean;
+    /** When set, scrapes must send it as `Authorization: Bearer <token>`. */
+    token?: string;
+  };
 }
 
 export interface RedisConfig {
@@ -233,6 +239,15 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new SettingError(name, 'must be true or false');
 }
 
+function metrics(env: Env): ServerConfig['metrics'] {
+  const enabled = boolean(env, 'METRICS_ENABLED', true);
+  const token = read(env, 'METRICS_TOKEN');
+  if (token === undefined) return { enabled };
+  if (token.length < 24) throw new SettingError('METRICS_TOKEN', 'must be at least 24 characters long');
+  if (/\s/.test(token)) throw new SettingError('METRICS_TOKEN', 'must not contain whitespace');
+  return { enabled, token };
+}
+
 /**
  * Validates an environment into the server's settings. Throws `SettingError` on the first bad variable.
  * `hostAuthorization`: the settings are for the plugin inside a host app whose `authorize` hook decides
@@ -288,6 +303,7 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
     mintCacheTtlMs: integer(env, 'MINT_CACHE_TTL_MS', 2000, 0, 60_000),
     idPattern: idPattern(env),
     docs: boolean(env, 'DOCS_ENABLED', true),
+    metrics: metrics(env),
   };
   checkDatabaseUrl(config.databaseUrl);
   return deepFreeze(config);
