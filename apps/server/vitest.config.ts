@@ -20,7 +20,7 @@ export default mergeConfig(
           test: {
             name: 'postgres',
             include: ['test/**/*.test.ts'],
-            exclude: ['test/config.test.ts', 'test/logging.test.ts'],
+            exclude: ['test/config.test.ts', 'test/logging.test.ts', 'test/shared-state.test.ts'],
             env: { TENANTDASH_TEST_POSTGRES_URL: postgresUrl },
           },
         },

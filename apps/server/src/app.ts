@@ -21,14 +21,19 @@ import { AccessLog, loggerOptions } from './logging.js';
 import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
 import db from './plugins/db.js';
 import { installErrorHandling } from './plugins/errors.js';
+import metrics from './plugins/metrics.js';
 import papermap from './plugins/papermap.js';
+import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import dashboardRoutes from './routes/dashboards.js';
 import healthRoutes from './routes/health.js';
 import tokenRoutes from './routes/iframe-token.js';
 import tenantRoutes from './routes/tenants.js';
 import { buildSchemas } from './schemas.js';
-import { UsageService } from './services/usage.js';
+import { failureLog } from './services/failure-log.js';
+import { sharedRateLimitStore } from './services/rate-limit-store.js';
+import { LocalCache, RedisCache, type SharedCache } from './services/shared-cache.js';
+import { MAX_LOCAL_USAGE_ENTRIES, UsageService } from './services/usage.js';
 
 export interface TenantdashOptions {
   config: ServerConfig;
@@ -86,7 +91,31 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
       maxAge: 600,
     });
   }
+  await fastify.register(redis, {
+    ...(config.redis ? { redis: config.redis } : {}),
+    startWithoutRedis: config.rateLimit.failOpen,
+  });
+  const sharedStore = fastify.redis
+    ? sharedRateLimitStore(fastify.redis, {
+        failOpen: config.rateLimit.failOpen,
+        onFailure: failureLog(
+          fastify.log,
+          config.rateLimit.failOpen
+            ? 'rate limit store unreachable: requests pass uncounted (RATE_LIMIT_FAIL_OPEN)'
+            : 'rate limit store unreachable: requests refused with 503',
+        ),
+      })
+    : undefined;
+  const sharedCache = fastify.redis
+    ? new RedisCache(
+        fastify.redis,
+        failureLog(fastify.log, 'cache unreachable: reading from the source'),
+        now,
+      )
+    : undefined;
+  const cache: SharedCache = sharedCache ?? new LocalCache(undefined, now);
   await fastify.register(rateLimit, {
+    ...(sharedStore ? { store: sharedStore } : {}),
     global: true,
     max: config.rateLimit.globalMax,
     timeWindow: config.rateLimit.windowMs,
@@ -118,7 +147,9 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   }
   await fastify.register(db, {
     databaseUrl: config.databaseUrl,
+    poolMax: config.databasePoolMax,
     mintCacheTtlMs: config.mintCacheTtlMs,
+    cache,
     ...(options.sequelize ? { sequelize: options.sequelize } : {}),
   });
   await fastify.register(auth, {
@@ -127,6 +158,8 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
     ...(options.authorize ? { authorize: options.authorize } : {}),
     ...(options.identify ? { identify: options.identify } : {}),
   });
+  // Before papermap (it feeds the upstream histogram) and the routes (each gets its counters when added).
+  if (config.metrics.enabled) await fastify.register(metrics, { token: config.metrics.token });
   await fastify.register(papermap, { config });
 
   // Graceful close: Fastify stops accepting connections, but keep-alive sockets whose requests finish after
@@ -140,16 +173,19 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   // Callback hooks (not async): they run on every request, and an async hook costs a promise each time.
   fastify.addHook('onRequest', (_request, reply, done) => {
     if (!closing) return done();
-    reply.header('retry-after', '1');
-    done(new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down, retry'));
+    done(new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down, retry', 1));
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
 
-  const usage = new UsageService(fastify.papermap, config.usageCacheTtlMs, now);
-  await fastify.register(healthRoutes);
+  const usage = new UsageService(
+    fastify.papermap,
+    sharedCache ?? new LocalCache(MAX_LOCAL_USAGE_ENTRIES, now),
+    config.usageCacheTtlMs,
+  );
+  await fastify.register(healthRoutes, { redisRequired: !config.rateLimit.failOpen });
   await fastify.register(
     async (api) => {
       await api.register(tokenRoutes, { schemas, config, now });

@@ -12,6 +12,8 @@ import { defineModels } from './db/models.js';
 import { ApiError } from './errors.js';
 import { PapermapClient } from './services/papermap-client.js';
 import { provisionDashboard } from './services/provision.js';
+import { redisClient } from './plugins/redis.js';
+import { RedisCache, type SharedCache } from './services/shared-cache.js';
 import { Store } from './services/store.js';
 import { mintEmbedToken } from './services/tokens.js';
 
@@ -32,12 +34,39 @@ export function maskSignature(signature: string): string {
   return `${signature.slice(0, 6)}…(${signature.length} hex chars)`;
 }
 
-async function withStore<T>(config: ServerConfig, run: (store: Store) => Promise<T>): Promise<T> {
+/**
+ * With `REDIS_URL`, the instances' shared cache, so a tenant provisioned here is seen by every running
+ * instance at once; without Redis reachable the command still runs (their cached lookups of this tenant
+ * expire within MINT_CACHE_TTL_MS) and says so.
+ */
+async function sharedCache(config: ServerConfig, io: CliIo): Promise<{ cache?: SharedCache; close(): void }> {
+  if (!config.redis) return { close: () => undefined };
+  const client = redisClient({
+    ...config.redis,
+    connectTimeoutMs: Math.min(config.redis.connectTimeoutMs, 2000),
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch {
+    client.disconnect();
+    io.err('warning: Redis not reachable; running instances see this change within MINT_CACHE_TTL_MS');
+    return { close: () => undefined };
+  }
+  const cache = new RedisCache(client, () => undefined);
+  return { cache, close: () => client.disconnect() };
+}
+
+async function withStore<T>(config: ServerConfig, io: CliIo, run: (store: Store) => Promise<T>): Promise<T> {
   const sequelize = await connect(config.databaseUrl);
+  const shared = await sharedCache(config, io);
   try {
     await migrate(sequelize);
-    return await run(new Store(sequelize, defineModels(sequelize)));
+    return await run(
+      new Store(sequelize, defineModels(sequelize), shared.cache ? { cache: shared.cache } : {}),
+    );
   } finally {
+    shared.close();
     await sequelize.close();
   }
 }
@@ -75,7 +104,7 @@ export async function runCli(
       return 0;
     }
     if (command === 'list-tenants') {
-      print({ tenants: await withStore(config, (store) => store.listTenants()) });
+      print({ tenants: await withStore(config, io, (store) => store.listTenants()) });
       return 0;
     }
     if (command === 'provision') {
@@ -88,7 +117,7 @@ export async function runCli(
       if (name.length === 0 || name.length > 200)
         throw new ApiError(400, 'VALIDATION_FAILED', 'name must be 1 to 200 characters');
       const client = new PapermapClient({ ...config.papermap, ...config.upstream });
-      const result = await withStore(config, (store) =>
+      const result = await withStore(config, io, (store) =>
         provisionDashboard(
           store,
           client,
@@ -102,7 +131,7 @@ export async function runCli(
     const [tenantId, dashboardId] = rest;
     if (tenantId === undefined || rest.length > 2)
       throw new ApiError(400, 'BAD_REQUEST', 'mint-token takes <tenant> [dashboard]');
-    const issued = await withStore(config, (store) =>
+    const issued = await withStore(config, io, (store) =>
       mintEmbedToken(store, config, {
         tenantId,
         ...(dashboardId !== undefined ? { dashboardId } : {}),

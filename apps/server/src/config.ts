@@ -34,6 +34,13 @@ export interface ServerConfig {
     embedUrl: string;
   };
   databaseUrl: string;
+  /**
+   * Connections per instance (PostgreSQL; at least 2, see db/migrations.ts); several instances multiply it
+   * against the database server's connection limit.
+   */
+  databasePoolMax: number;
+  /** Shared rate-limit counters and caches for several instances; undefined: kept in this process. */
+  redis?: RedisConfig;
   embedTokenTtlSeconds: number;
   http: {
     host: string;
@@ -48,6 +55,11 @@ export interface ServerConfig {
     /** Requests per window per IP on every other route. */
     globalMax: number;
     windowMs: number;
+    /**
+     * When the shared counters (Redis) cannot be reached: false (default) refuses requests with 503
+     * RATE_LIMIT_UNAVAILABLE, true lets them through unlimited and logs a warning.
+     */
+    failOpen: boolean;
   };
   logLevel: LogLevel;
   auth: {
@@ -66,6 +78,21 @@ export interface ServerConfig {
   /** Tenant and dashboard ids accepted by the API. */
   idPattern: RegExp;
   docs: boolean;
+  metrics: {
+    /** Serve `GET /metrics` (Prometheus text format) on the main port. */
+    enabled: boolean;
+    /** When set, scrapes must send it as `Authorization: Bearer <token>`. */
+    token?: string;
+  };
+}
+
+export interface RedisConfig {
+  url: string;
+  /** Prepended to every key, so several deployments (or tests) can share one Redis. */
+  keyPrefix: string;
+  /** A command not answered by then fails (a hung Redis must not hang requests). */
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
 }
 
 export class SettingError extends Error {
@@ -212,6 +239,15 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new SettingError(name, 'must be true or false');
 }
 
+function metrics(env: Env): ServerConfig['metrics'] {
+  const enabled = boolean(env, 'METRICS_ENABLED', true);
+  const token = read(env, 'METRICS_TOKEN');
+  if (token === undefined) return { enabled };
+  if (token.length < 24) throw new SettingError('METRICS_TOKEN', 'must be at least 24 characters long');
+  if (/\s/.test(token)) throw new SettingError('METRICS_TOKEN', 'must not contain whitespace');
+  return { enabled, token };
+}
+
 /**
  * Validates an environment into the server's settings. Throws `SettingError` on the first bad variable.
  * `hostAuthorization`: the settings are for the plugin inside a host app whose `authorize` hook decides
@@ -240,6 +276,8 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
       embedUrl: httpUrl(env, 'PAPERMAP_EMBED_URL', DEFAULT_EMBED_BASE_URL),
     },
     databaseUrl: read(env, 'DATABASE_URL') ?? 'sqlite:./data/tenantdash.sqlite',
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', 10, 2, 100),
+    ...redis(env),
     embedTokenTtlSeconds: integer(env, 'EMBED_TOKEN_TTL_SECONDS', 3600, 30, MAX_EMBED_TOKEN_TTL_SECONDS),
     http: {
       host: read(env, 'HOST') ?? '127.0.0.1',
@@ -252,6 +290,7 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
       tokenMax: integer(env, 'RATE_LIMIT_TOKEN_MAX', 30, 1, 1_000_000),
       globalMax: integer(env, 'RATE_LIMIT_GLOBAL_MAX', 300, 1, 1_000_000),
       windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+      failOpen: boolean(env, 'RATE_LIMIT_FAIL_OPEN', false),
     },
     logLevel: logLevel(env),
     auth,
@@ -264,9 +303,38 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
     mintCacheTtlMs: integer(env, 'MINT_CACHE_TTL_MS', 2000, 0, 60_000),
     idPattern: idPattern(env),
     docs: boolean(env, 'DOCS_ENABLED', true),
+    metrics: metrics(env),
   };
   checkDatabaseUrl(config.databaseUrl);
   return deepFreeze(config);
+}
+
+/** `redis://[[user]:password@]host[:port][/db]` (or `rediss://` for TLS), with its prefix and timeouts. */
+function redis(env: Env): { redis?: RedisConfig } {
+  const text = read(env, 'REDIS_URL');
+  if (text === undefined) return {};
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SettingError('REDIS_URL', 'is not a valid redis:// URL');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new SettingError('REDIS_URL', 'must start with redis:// or rediss://');
+  if (url.hostname === '') throw new SettingError('REDIS_URL', 'needs a host (redis://host:port)');
+  if (!/^(\/\d{0,2})?$/.test(url.pathname))
+    throw new SettingError('REDIS_URL', 'may only name a database number (redis://host:port/0)');
+  const keyPrefix = read(env, 'REDIS_KEY_PREFIX') ?? 'tenantdash:';
+  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(keyPrefix))
+    throw new SettingError('REDIS_KEY_PREFIX', 'must be 1 to 64 characters of A-Z a-z 0-9 . _ : -');
+  return {
+    redis: {
+      url: text,
+      keyPrefix,
+      commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 500, 10, 60_000),
+      connectTimeoutMs: integer(env, 'REDIS_CONNECT_TIMEOUT_MS', 2000, 100, 60_000),
+    },
+  };
 }
 
 /** `sqlite:<file>` / `sqlite::memory:`, or `postgres://[user[:password]@]host[:port]/database[?…]`. */

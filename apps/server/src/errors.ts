@@ -24,6 +24,8 @@ export type ApiErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'NOT_READY'
   | 'SHUTTING_DOWN'
+  | 'RATE_LIMIT_UNAVAILABLE'
+  | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 export class ApiError extends Error {
@@ -31,6 +33,8 @@ export class ApiError extends Error {
     readonly statusCode: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** Sent as `Retry-After` (seconds) with the error: the failure is expected to pass. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -28,6 +28,9 @@ describe('loadConfig', () => {
     expect(config.embedTokenTtlSeconds).toBe(3600);
     expect(config.http).toMatchObject({ port: 4000, host: '127.0.0.1', trustProxy: false, corsOrigins: [] });
     expect(config.auth.jwt).toBeUndefined();
+    expect(config.redis).toBeUndefined();
+    expect(config.rateLimit.failOpen).toBe(false);
+    expect(config.databasePoolMax).toBe(10);
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.papermap)).toBe(true);
   });
@@ -44,6 +47,29 @@ describe('loadConfig', () => {
       DATABASE_URL: url,
     });
     expect(config.databaseUrl).toBe(url);
+  });
+
+  it('reads the Redis settings of the scale-out mode', () => {
+    const config = loadConfig({
+      ...base,
+      REDIS_URL: 'redis://:pw@cache.internal:6380/2',
+      RATE_LIMIT_FAIL_OPEN: 'true',
+      DATABASE_POOL_MAX: '25',
+    });
+    expect(config.redis).toEqual({
+      url: 'redis://:pw@cache.internal:6380/2',
+      keyPrefix: 'tenantdash:',
+      commandTimeoutMs: 500,
+      connectTimeoutMs: 2000,
+    });
+    expect(config.rateLimit.failOpen).toBe(true);
+    expect(config.databasePoolMax).toBe(25);
+    expect(
+      loadConfig({ ...base, REDIS_URL: 'rediss://cache', REDIS_KEY_PREFIX: 'td-eu:' }).redis,
+    ).toMatchObject({
+      url: 'rediss://cache',
+      keyPrefix: 'td-eu:',
+    });
   });
 
   it('normalises a trailing slash on the API URL', () => {
@@ -124,6 +150,32 @@ describe('loadConfig', () => {
       { DATABASE_URL: 'postgresql://app:pw@db.internal:5432/' },
       'DATABASE_URL needs a database name (postgres://user@host:port/database)',
     ],
+    [
+      'a Redis URL of another scheme',
+      { REDIS_URL: 'http://cache:6379' },
+      'REDIS_URL must start with redis:// or rediss://',
+    ],
+    [
+      'a Redis URL that is not a URL',
+      { REDIS_URL: 'cache:6379' },
+      'REDIS_URL must start with redis:// or rediss://',
+    ],
+    [
+      'a Redis URL with a path',
+      { REDIS_URL: 'redis://cache:6379/db/0' },
+      'REDIS_URL may only name a database number (redis://host:port/0)',
+    ],
+    [
+      'a Redis key prefix with a space',
+      { REDIS_URL: 'redis://cache', REDIS_KEY_PREFIX: 'td prod' },
+      'REDIS_KEY_PREFIX must be 1 to 64 characters of A-Z a-z 0-9 . _ : -',
+    ],
+    [
+      'a fail-open flag that is not boolean',
+      { RATE_LIMIT_FAIL_OPEN: 'maybe' },
+      'RATE_LIMIT_FAIL_OPEN must be true or false',
+    ],
+    ['a pool of one', { DATABASE_POOL_MAX: '1' }, 'DATABASE_POOL_MAX must be between 2 and 100'],
   ];
   for (const [name, overrides, message] of cases) {
     it(`refuses ${name} with one line naming the variable`, () => {
@@ -137,5 +189,6 @@ describe('loadConfig', () => {
     expect(message).toBe('PAPERMAP_SECRET_KEY must not contain whitespace');
     expect(message).not.toContain('super');
     expect(problem({ AUTH_JWT_SECRET: 'tiny-secret-value' })).not.toContain('tiny-secret-value');
+    expect(problem({ REDIS_URL: 'redis://:hunter2@cache/db/x' })).not.toContain('hunter2');
   });
 });

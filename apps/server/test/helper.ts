@@ -33,11 +33,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(): Promise<Sandbox> {
+/** `workspaces`: keys and workspaces on top of the seeded demo ones (e.g. a second key to rotate to). */
+export async function startSandbox(
+  extra: Pick<Parameters<typeof buildSandbox>[0] & object, 'workspaces'> = {},
+): Promise<Sandbox> {
   const app = await buildSandbox({
     databasePath: ':memory:',
     adminToken: SANDBOX_ADMIN_TOKEN,
     logger: false,
+    ...extra,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -111,6 +115,8 @@ async function onAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
 
 export interface TestDatabase {
   url: string;
+  /** PostgreSQL: the `application_name` of this database's connections (to find and cut them). */
+  applicationName?: string;
   drop(): Promise<void>;
 }
 
@@ -124,8 +130,10 @@ export async function testDatabase(dir: string, file = 'test.sqlite'): Promise<T
   await onAdmin((client) => client.query(`CREATE SCHEMA ${schema}`));
   const url = new URL(POSTGRES_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  url.searchParams.set('application_name', schema);
   return {
     url: url.href,
+    applicationName: schema,
     drop: () =>
       onAdmin((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).then(() => undefined),
   };
@@ -134,6 +142,8 @@ export async function testDatabase(dir: string, file = 'test.sqlite'): Promise<T
 export interface TestServer {
   app: FastifyInstance;
   config: ServerConfig;
+  /** The environment the config was read from (for the CLI against the same database). */
+  env: Record<string, string | undefined>;
   logs: string[];
   dir: string;
   /** Row counts per table, to assert that nothing was stored. */
@@ -141,26 +151,33 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions extends Omit<BuildAppOptions, 'logStream'> {
+  /** A database shared with other test servers (the caller drops it); otherwise one of its own. */
+  database?: TestDatabase;
+}
+
 export async function buildTestServer(
   sandboxUrl: string,
   overrides: Record<string, string | undefined> = {},
-  options: Omit<BuildAppOptions, 'logStream'> = {},
+  { database: sharedDatabase, ...options }: TestServerOptions = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tenantdash-server-'));
-  const database = await testDatabase(dir);
-  const config = loadConfig(testEnv(sandboxUrl, { DATABASE_URL: database.url, ...overrides }));
+  const database = sharedDatabase ?? (await testDatabase(dir));
+  const env = testEnv(sandboxUrl, { DATABASE_URL: database.url, ...overrides });
+  const config = loadConfig(env);
   const logs: string[] = [];
   let app: FastifyInstance;
   try {
     app = await buildApp(config, { ...options, logStream: { write: (line) => void logs.push(line) } });
   } catch (error) {
-    await database.drop();
+    if (!sharedDatabase) await database.drop();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   return {
     app,
     config,
+    env,
     logs,
     dir,
     async counts() {
@@ -176,7 +193,7 @@ export async function buildTestServer(
       try {
         await app.close();
       } finally {
-        await database.drop();
+        if (!sharedDatabase) await database.drop();
         rmSync(dir, { recursive: true, force: true });
       }
     },
@@ -211,3 +228,27 @@ export async function jwt(options: JwtOptions = {}): Promise<string> {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export const adminKey = { 'x-admin-key': ADMIN_KEY };
+
+/** Provisions a dashboard for a tenant through the admin API; throws unless it was created. */
+export async function provisionTenant(app: FastifyInstance, tenantId: string, name = tenantId) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards',
+    headers: adminKey,
+    payload: { tenant_id: tenantId, name },
+  });
+  if (response.statusCode !== 201) {
+    throw new Error(`provisioning ${tenantId} answered ${response.statusCode}: ${response.body}`);
+  }
+  return response.json<{ dashboard_id: string; tenant_id: string }>();
+}
+
+/** POST /api/v1/dashboards/iframe-token through inject, as a user of the given tenants. */
+export async function requestEmbedToken(app: FastifyInstance, tenantId: string, sub = 'user-1') {
+  return app.inject({
+    method: 'POST',
+    url: '/api/v1/dashboards/iframe-token',
+    headers: bearer(await jwt({ sub, tenants: [tenantId] })),
+    payload: { tenant_id: tenantId },
+  });
+}

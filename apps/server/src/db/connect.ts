@@ -34,8 +34,20 @@ function configureSqlite(sequelize: Sequelize): void {
   };
 }
 
+export interface ConnectOptions {
+  /** Most connections held open (PostgreSQL). */
+  poolMax?: number;
+}
+
+/**
+ * How long a query waits for a free connection, and a new connection for the server, before failing. Short,
+ * so an unreachable database answers 503 within seconds instead of holding requests for Sequelize's 60 s.
+ */
+export const POOL_ACQUIRE_TIMEOUT_MS = 5000;
+export const CONNECT_TIMEOUT_MS = 3000;
+
 /** Opens the database named by a `sqlite:<path>` / `sqlite::memory:` (or `postgres://`) URL. */
-export async function connect(databaseUrl: string): Promise<Sequelize> {
+export async function connect(databaseUrl: string, options: ConnectOptions = {}): Promise<Sequelize> {
   if (databaseUrl.startsWith('sqlite:')) {
     const storage = databaseUrl.slice('sqlite:'.length) || ':memory:';
     if (storage !== ':memory:') mkdirSync(dirname(storage), { recursive: true });
@@ -49,5 +61,8 @@ export async function connect(databaseUrl: string): Promise<Sequelize> {
   return new Sequelize(databaseUrl.replace(/^postgresql:/, 'postgres:'), {
     dialect: 'postgres',
     logging: false,
+    pool: { max: options.poolMax ?? 10, min: 0, acquire: POOL_ACQUIRE_TIMEOUT_MS, idle: 10_000 },
+    // keepAlive: a connection cut by a network device is noticed instead of hanging until the OS gives up.
+    dialectOptions: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true },
   });
 }

@@ -95,7 +95,22 @@ export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {
 }
 
 /** Applies every pending migration; answers the names applied. */
+/**
+ * Runs the pending migrations. On PostgreSQL several instances may start at once (a rolling deploy): a
+ * transaction-scoped advisory lock, one per schema, lets one of them migrate while the others wait and
+ * then find nothing left to do. The lock's transaction only holds the lock; the steps run on other pooled
+ * connections (so the pool needs at least two).
+ */
 export async function migrate(sequelize: Sequelize): Promise<string[]> {
-  const applied = await migrator(sequelize).up();
-  return applied.map((step) => step.name);
+  const run = async () => (await migrator(sequelize).up()).map((step) => step.name);
+  if (sequelize.getDialect() !== 'postgres') return run();
+  return sequelize.transaction(async (transaction) => {
+    await sequelize.query(
+      `SELECT pg_advisory_xact_lock(hashtext('tenantdash-migrations:' || current_schema()))`,
+      {
+        transaction,
+      },
+    );
+    return run();
+  });
 }

@@ -4,6 +4,7 @@ import type { Sequelize } from 'sequelize';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrations.js';
 import { defineModels } from '../db/models.js';
+import type { SharedCache } from '../services/shared-cache.js';
 import { Store } from '../services/store.js';
 
 declare module 'fastify' {
@@ -17,7 +18,10 @@ export interface DbPluginOptions {
   /** A connection owned by the caller (kept open on close); otherwise one is opened from `databaseUrl`. */
   sequelize?: Sequelize;
   migrate?: boolean;
+  poolMax?: number;
   mintCacheTtlMs?: number;
+  /** Where the token endpoint's lookups are cached (shared by instances when it is Redis). */
+  cache?: SharedCache;
   /** Longest wait for requests in flight when closing. */
   drainTimeoutMs?: number;
 }
@@ -25,12 +29,17 @@ export interface DbPluginOptions {
 export default fp<DbPluginOptions>(
   async (fastify, options) => {
     const owned = options.sequelize === undefined;
-    const sequelize = options.sequelize ?? (await connect(options.databaseUrl));
+    const sequelize =
+      options.sequelize ??
+      (await connect(options.databaseUrl, { ...(options.poolMax ? { poolMax: options.poolMax } : {}) }));
     if (options.migrate !== false) {
       const applied = await migrate(sequelize);
       if (applied.length > 0) fastify.log.info({ migrations: applied }, 'database migrated');
     }
-    const store = new Store(sequelize, defineModels(sequelize), options.mintCacheTtlMs ?? 0);
+    const store = new Store(sequelize, defineModels(sequelize), {
+      mintCacheTtlMs: options.mintCacheTtlMs ?? 0,
+      ...(options.cache ? { cache: options.cache } : {}),
+    });
     fastify.decorate('store', store);
 
     // Fastify runs this onClose before its HTTP server has finished the requests in flight: wait for them

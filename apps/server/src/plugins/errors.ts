@@ -1,9 +1,11 @@
 /**
  * One error shape for every failure: `{ statusCode, code, error, message }`. Fastify's own errors (bad JSON,
  * wrong content type, body too large, schema validation, unknown route) get stable codes too; anything
- * unexpected is logged and answered with a generic 500 that reveals nothing.
+ * unexpected is logged and answered with a generic 500 that reveals nothing. A dependency that is down for
+ * now (database, Redis) is a 503 with a code and `Retry-After`, never a 500 with a driver's message.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, databaseUnavailable } from '../db/unavailable.js';
 import { ApiError, errorBody, type ApiErrorCode } from '../errors.js';
 
 const FASTIFY_CODES: Record<string, ApiErrorCode> = {
@@ -23,6 +25,7 @@ const MESSAGES: Partial<Record<ApiErrorCode, string>> = {
 
 function translate(error: FastifyError): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   if (error.validation) {
     // Fastify's message names the field and the rule (never the value), e.g. "body/name must NOT have more than 200 characters".
     return new ApiError(400, 'VALIDATION_FAILED', error.message.slice(0, 300));
@@ -48,6 +51,7 @@ export function installErrorHandling(fastify: FastifyInstance): void {
       return reply.code(500).send(errorBody(500, 'INTERNAL_ERROR', 'Something went wrong'));
     }
     if (known.statusCode >= 500) request.log.warn({ code: known.code }, known.message);
+    if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
     return reply.code(known.statusCode).send(errorBody(known.statusCode, known.code, known.message));
   });
   fastify.setNotFoundHandler((_request, reply) => {

@@ -20,6 +20,10 @@ export default fp<{ config: ServerConfig }>(
       retries: config.upstream.retries,
       retryBaseDelayMs: config.upstream.retryBaseDelayMs,
       onAttemptFailed: (info) => fastify.log.warn(info, 'papermap request failed'),
+      // Registered before this plugin when metrics are on; the client itself knows nothing of them.
+      ...(fastify.hasDecorator('tenantdashMetrics')
+        ? { onUpstreamResult: fastify.tenantdashMetrics.observeUpstream }
+        : {}),
     });
     fastify.decorate('papermap', client);
   },

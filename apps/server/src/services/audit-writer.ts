@@ -179,6 +179,7 @@ const MAX_IN_FLIGHT = { sqlite: 1, other: 3 } as const;
 export class AuditWriter {
   private next: Pending | undefined;
   private inFlight = 0;
+  private inFlightRows = 0;
   private readonly idle: (() => void)[] = [];
 
   private readonly insert: Insert;
@@ -206,6 +207,11 @@ export class AuditWriter {
     batch.rows.push(row);
     if (this.inFlight < this.maxInFlight) this.start();
     return batch.done;
+  }
+
+  /** Rows recorded but not committed yet (queued or being written): the backlog the metrics report. */
+  get pendingRows(): number {
+    return (this.next?.rows.length ?? 0) + this.inFlightRows;
   }
 
   /** Waits until every row recorded so far is written (used before closing the database). */
@@ -241,6 +247,7 @@ export class AuditWriter {
     if (!batch) return;
     this.next = undefined;
     this.inFlight++;
+    this.inFlightRows += batch.rows.length;
     void this.write(batch.rows)
       .then(
         () => batch.resolve(),
@@ -248,6 +255,7 @@ export class AuditWriter {
       )
       .finally(() => {
         this.inFlight--;
+        this.inFlightRows -= batch.rows.length;
         if (this.next) this.start();
         else if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
       });

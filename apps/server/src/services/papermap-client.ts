@@ -22,7 +22,28 @@ export interface PapermapClientOptions {
     reason: string;
     willRetry: boolean;
   }) => void;
+  /** Called once per HTTP attempt (retries included) with its outcome and duration: feeds the metrics. */
+  onUpstreamResult?: (result: UpstreamResult) => void;
   now?: () => number;
+}
+
+export type UpstreamOperation = 'create_dashboard' | 'tenant_usage';
+/** `invalid_body`: a 2xx answer whose body is not JSON. Refused connections count as `network`. */
+export type UpstreamOutcome = 'ok' | 'http_4xx' | 'http_5xx' | 'timeout' | 'network' | 'invalid_body';
+export const UPSTREAM_OPERATIONS: readonly UpstreamOperation[] = ['create_dashboard', 'tenant_usage'];
+export const UPSTREAM_OUTCOMES: readonly UpstreamOutcome[] = [
+  'ok',
+  'http_4xx',
+  'http_5xx',
+  'timeout',
+  'network',
+  'invalid_body',
+];
+
+export interface UpstreamResult {
+  operation: UpstreamOperation;
+  outcome: UpstreamOutcome;
+  seconds: number;
 }
 
 export interface CreatedDashboard {
@@ -63,6 +84,26 @@ function describe(failure: Failure): string {
   return failure.kind === 'status' ? `status ${failure.status}` : failure.kind;
 }
 
+function outcomeOf(failure: Failure): UpstreamOutcome {
+  switch (failure.kind) {
+    case 'status':
+      return failure.status >= 500 ? 'http_5xx' : 'http_4xx';
+    case 'timeout':
+      return 'timeout';
+    case 'body':
+      return 'invalid_body';
+    default:
+      return 'network';
+  }
+}
+
+// The operation names in log lines (kept as they were) and in metric labels (snake_case, as Prometheus labels
+// usually are).
+const LOG_NAMES: Record<UpstreamOperation, string> = {
+  create_dashboard: 'create-dashboard',
+  tenant_usage: 'tenant-usage',
+};
+
 function classify(error: unknown): Failure {
   if (error instanceof AttemptFailed) return error.failure;
   const name = (error as { name?: string })?.name;
@@ -92,7 +133,7 @@ export class PapermapClient {
       title: input.title,
       description: input.description,
     });
-    const json = await this.request('create-dashboard', '/api/v1/external/dashboards', {
+    const json = await this.request('create_dashboard', '/api/v1/external/dashboards', {
       method: 'POST',
       body,
       tenantId: input.tenantId,
@@ -114,7 +155,7 @@ export class PapermapClient {
     for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
     const search = params.size > 0 ? `?${params.toString()}` : '';
     const path = `/api/v1/external/workspaces/${encodeURIComponent(this.options.workspaceId)}/tenant-usage${search}`;
-    const json = await this.request('tenant-usage', path, {
+    const json = await this.request('tenant_usage', path, {
       method: 'GET',
       ...(tenantId !== undefined ? { tenantId } : {}),
       retryable: (failure) =>
@@ -128,21 +169,33 @@ export class PapermapClient {
   }
 
   private async request(
-    operation: string,
+    operation: UpstreamOperation,
     path: string,
     options: { method: string; body?: string; tenantId?: string; retryable: (failure: Failure) => boolean },
   ): Promise<unknown> {
-    const { retries, retryBaseDelayMs, onAttemptFailed } = this.options;
+    const { retries, retryBaseDelayMs, onAttemptFailed, onUpstreamResult } = this.options;
     for (let attempt = 1; ; attempt++) {
+      // A monotonic clock for durations: `options.now` is the wall clock the signatures use.
+      const started = performance.now();
+      let json: unknown;
       try {
-        return await this.attempt(path, options);
+        json = await this.attempt(path, options);
       } catch (error) {
         const failure = classify(error);
+        onUpstreamResult?.({
+          operation,
+          outcome: outcomeOf(failure),
+          seconds: (performance.now() - started) / 1000,
+        });
         const willRetry = attempt <= retries && options.retryable(failure);
-        onAttemptFailed?.({ operation, attempt, reason: describe(failure), willRetry });
+        onAttemptFailed?.({ operation: LOG_NAMES[operation], attempt, reason: describe(failure), willRetry });
         if (!willRetry) throw upstreamError(failure);
         await sleep(retryBaseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+        continue;
       }
+      // Outside the try: an observer's own failure must not pass for an upstream one.
+      onUpstreamResult?.({ operation, outcome: 'ok', seconds: (performance.now() - started) / 1000 });
+      return json;
     }
   }
 

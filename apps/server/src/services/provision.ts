@@ -64,7 +64,7 @@ async function createAndStore(store: Store, client: PapermapClient, input: Provi
     }
     return body;
   });
-  store.invalidate();
+  await store.invalidate(input.tenant_id);
   return body;
 }
 

@@ -1,6 +1,7 @@
 /** Tenants and their dashboard mappings: the only queries the routes and the CLI need. */
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { AuditWriter } from './audit-writer.js';
+import { LocalCache, type SharedCache } from './shared-cache.js';
 import type { Models, TenantDashboard } from '../db/models.js';
 
 export interface DashboardView {
@@ -31,38 +32,49 @@ export interface MintTarget {
   dashboard: { dashboard_id: string; tenant_id: string; workspace_id: string } | null;
 }
 
-const MINT_CACHE_MAX_ENTRIES = 10_000;
+export interface StoreOptions {
+  /** How long a token-endpoint lookup may be reused (0: never cached). */
+  mintCacheTtlMs?: number;
+  /** Where lookups are cached; in this process by default, in Redis when instances share one. */
+  cache?: SharedCache;
+}
+
+/** The cache group of one tenant's lookups: a write to the tenant drops the group. */
+const mintGroup = (tenantId: string) => `mint:${tenantId}`;
 
 export class Store {
   readonly audit: AuditWriter;
-  /**
-   * Lookups of the token endpoint, kept `mintCacheTtlMs`. Every write through this store clears it, so on one
-   * instance a kill switch or a removed mapping applies at once; other instances see it within the TTL.
-   */
-  private readonly mintCache = new Map<string, { expires: number; value: MintTarget | null }>();
+  private readonly mintCacheTtlMs: number;
+  private readonly cache: SharedCache;
 
   constructor(
     readonly sequelize: Sequelize,
     readonly models: Models,
-    private readonly mintCacheTtlMs = 0,
+    options: StoreOptions = {},
   ) {
     this.audit = new AuditWriter(models);
+    this.mintCacheTtlMs = options.mintCacheTtlMs ?? 0;
+    this.cache = options.cache ?? new LocalCache();
   }
 
-  /** Forgets cached lookups; called after every write (and after a surrounding transaction commits). */
-  invalidate(): void {
-    this.mintCache.clear();
+  /**
+   * Forgets cached lookups of a tenant; called after every write to it (after a surrounding transaction
+   * commits). With a shared cache every instance sees the write at once; a lookup that read the database
+   * just before the write commits may still be cached for at most the TTL.
+   */
+  async invalidate(tenantId: string): Promise<void> {
+    await this.cache.dropGroup(mintGroup(tenantId));
   }
 
   async mintTarget(tenantId: string, dashboardId?: string): Promise<MintTarget | null> {
     if (this.mintCacheTtlMs <= 0) return this.loadMintTarget(tenantId, dashboardId);
-    const key = `${tenantId}\u0000${dashboardId ?? ''}`;
-    const now = Date.now();
-    const hit = this.mintCache.get(key);
-    if (hit && hit.expires > now) return hit.value;
+    const group = mintGroup(tenantId);
+    const field = dashboardId ?? '';
+    const hit = await this.cache.get<MintTarget | null>(group, field);
+    if (hit !== undefined) return hit;
     const value = await this.loadMintTarget(tenantId, dashboardId);
-    if (this.mintCache.size >= MINT_CACHE_MAX_ENTRIES) this.mintCache.clear();
-    this.mintCache.set(key, { expires: now + this.mintCacheTtlMs, value });
+    // Not awaited: the answer does not wait for the cache.
+    void this.cache.set(group, field, value, this.mintCacheTtlMs);
     return value;
   }
 
@@ -133,7 +145,7 @@ export class Store {
 
   async setDisabled(id: string, disabled: boolean): Promise<boolean> {
     const [count] = await this.models.Tenant.update({ disabled }, { where: { id } });
-    this.invalidate();
+    await this.invalidate(id);
     return count > 0;
   }
 
@@ -196,7 +208,7 @@ export class Store {
     try {
       return await (transaction ? run(transaction) : this.transaction(run));
     } finally {
-      this.invalidate();
+      await this.invalidate(input.tenantId);
     }
   }
 
@@ -234,6 +246,6 @@ export class Store {
       });
       if (next) await next.update({ is_default: true }, { transaction });
     });
-    this.invalidate();
+    await this.invalidate(row.tenant_id);
   }
 }

@@ -5,6 +5,7 @@
  * another tenant's rows or counts, and repeated views do not each cost upstream credits.
  */
 import type { PapermapClient } from './papermap-client.js';
+import type { SharedCache } from './shared-cache.js';
 
 export interface UsageRange {
   from_period?: string;
@@ -23,7 +24,8 @@ export interface UsagePage {
 
 const UPSTREAM_PAGE_SIZE = 100;
 const MAX_UPSTREAM_PAGES = 20;
-const MAX_CACHE_ENTRIES = 200;
+/** Usage reports kept in this process (when not in Redis): one entry per period range. */
+export const MAX_LOCAL_USAGE_ENTRIES = 200;
 
 function rowsOf(data: Record<string, unknown>): Record<string, unknown>[] {
   const usage = data.usage;
@@ -38,18 +40,19 @@ function tenantOf(row: Record<string, unknown>): unknown {
 }
 
 export class UsageService {
-  private readonly cache = new Map<string, { expires: number; rows: Record<string, unknown>[] }>();
-
   constructor(
     private readonly client: PapermapClient,
+    /** Shared by instances when it is Redis, so a report is fetched once per TTL for all of them. */
+    private readonly cache: SharedCache,
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
   ) {}
 
   private async workspaceRows(range: UsageRange): Promise<Record<string, unknown>[]> {
-    const key = `${range.from_period ?? ''}|${range.to_period ?? ''}`;
-    const hit = this.cache.get(key);
-    if (hit && hit.expires > this.now()) return hit.rows;
+    const group = `usage:${range.from_period ?? ''}|${range.to_period ?? ''}`;
+    if (this.ttlMs > 0) {
+      const hit = await this.cache.get<Record<string, unknown>[]>(group, 'rows');
+      if (hit !== undefined) return hit;
+    }
     const rows: Record<string, unknown>[] = [];
     for (let page = 1; page <= MAX_UPSTREAM_PAGES; page++) {
       const data = await this.client.tenantUsage({ ...range, page, per_page: UPSTREAM_PAGE_SIZE });
@@ -58,10 +61,7 @@ export class UsageService {
       const totalPages = typeof data.total_pages === 'number' ? data.total_pages : undefined;
       if (pageRows.length < UPSTREAM_PAGE_SIZE || (totalPages !== undefined && page >= totalPages)) break;
     }
-    if (this.ttlMs > 0) {
-      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(key, { expires: this.now() + this.ttlMs, rows });
-    }
+    if (this.ttlMs > 0) await this.cache.set(group, 'rows', rows, this.ttlMs);
     return rows;
   }
 
