@@ -59,8 +59,17 @@ const FORM_DIFFERENCES = /%20|[!'()~]/g;
 const formEscape = (match: string) =>
   match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`;
 
+// Characters the serialiser keeps as they are, then `=` padding at the end: a token's shape (base64url).
+const PLAIN_THEN_PADDING = /^[A-Za-z0-9*._-]*(={0,2})$/;
+
 /** A value as `URLSearchParams` serialises it, or undefined for a lone surrogate (it writes U+FFFD). */
 function formEncode(value: string): string | undefined {
+  // The common case, a token: only its padding needs escaping, no scan-and-copy of the whole value.
+  const plain = PLAIN_THEN_PADDING.exec(value);
+  if (plain !== null) {
+    const padding = plain[1]!.length;
+    return padding === 0 ? value : value.slice(0, value.length - padding) + '%3D'.repeat(padding);
+  }
   try {
     return encodeURIComponent(value).replace(FORM_DIFFERENCES, formEscape);
   } catch {
