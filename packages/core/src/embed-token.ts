@@ -11,7 +11,7 @@ import {
   MAX_EMBED_TOKEN_LENGTH,
 } from './limits.js';
 import { pythonJsonString } from './python-json.js';
-import { papermapSignature, SIGNATURE_PATTERN, signatureNowOrLater } from './signature.js';
+import { mintSignature, papermapSignature, SIGNATURE_PATTERN } from './signature.js';
 import { assertId, assertSecret, assertSeconds, idProblem, optionSeconds } from './validate.js';
 
 /** The six claims of a Papermap embed token, in the order the reference encoder writes them. */
@@ -85,7 +85,7 @@ export async function createEmbedToken(options: CreateEmbedTokenOptions): Promis
     validUntil = nowSeconds + ttlSeconds;
   }
 
-  const pending = signatureNowOrLater(secretKey, workspaceId, validUntil);
+  const pending = mintSignature(secretKey, workspaceId, validUntil);
   const signature = typeof pending === 'string' ? pending : await pending;
   const json =
     `{"api_key_id": ${pythonJsonString(apiKeyId)}, "workspace_id": ${pythonJsonString(workspaceId)}, ` +

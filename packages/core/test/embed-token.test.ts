@@ -318,3 +318,28 @@ describe('verifyEmbedToken', () => {
     expect((error as ConfigError).code).toBe('CONFIG_INVALID');
   });
 });
+
+describe('createEmbedToken signatures, minted again and again', () => {
+  it('always match the reference, whatever secret, workspace and second follow each other', async () => {
+    // More combinations than the remembered ones; each workspace and second under two secrets in a row.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 300; i++) {
+        const secretKey = `secret-${i % 2}`;
+        const workspaceId = `ws-${(i >> 1) % 5}`;
+        const validUntil = 1_800_000_000 + ((i >> 1) % 97);
+        const token = await createEmbedToken({
+          apiKeyId: 'ak',
+          secretKey,
+          workspaceId,
+          tenantId: 't',
+          dashboardId: 'd',
+          validUntil,
+          now: () => 1_799_999_000_000,
+        });
+        expect(decodeEmbedToken(token.token).signature).toBe(
+          referenceSignature(secretKey, workspaceId, validUntil),
+        );
+      }
+    }
+  });
+});
