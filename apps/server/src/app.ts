@@ -21,7 +21,7 @@ import { AccessLog, loggerOptions } from './logging.js';
 import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
 import db from './plugins/db.js';
 import { installErrorHandling } from './plugins/errors.js';
-import metrics from './plugins/metrics.js';
+import metrics, { type RedisUse } from './plugins/metrics.js';
 import papermap from './plugins/papermap.js';
 import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -95,11 +95,19 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
     ...(config.redis ? { redis: config.redis } : {}),
     startWithoutRedis: config.rateLimit.failOpen,
   });
+  // Logged (throttled) and counted in the metrics, which are registered later and may be turned off.
+  const redisFailure = (use: RedisUse, message: string) => {
+    const log = failureLog(fastify.log, message);
+    return (error: unknown) => {
+      log(error);
+      if (fastify.hasDecorator('tenantdashMetrics')) fastify.tenantdashMetrics.countRedisFailure(use);
+    };
+  };
   const sharedStore = fastify.redis
     ? sharedRateLimitStore(fastify.redis, {
         failOpen: config.rateLimit.failOpen,
-        onFailure: failureLog(
-          fastify.log,
+        onFailure: redisFailure(
+          'rate_limit',
           config.rateLimit.failOpen
             ? 'rate limit store unreachable: requests pass uncounted (RATE_LIMIT_FAIL_OPEN)'
             : 'rate limit store unreachable: requests refused with 503',
@@ -107,11 +115,7 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
       })
     : undefined;
   const sharedCache = fastify.redis
-    ? new RedisCache(
-        fastify.redis,
-        failureLog(fastify.log, 'cache unreachable: reading from the source'),
-        now,
-      )
+    ? new RedisCache(fastify.redis, redisFailure('cache', 'cache unreachable: reading from the source'), now)
     : undefined;
   const cache: SharedCache = sharedCache ?? new LocalCache(undefined, now);
   await fastify.register(rateLimit, {
