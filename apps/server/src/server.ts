@@ -28,7 +28,9 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => close('SIGTERM'));
+  // `on`, not `once`: with no listener left, a repeated SIGTERM (a supervisor and a process-group kill may both
+  // send one) would kill the process mid-drain. A second SIGINT (Ctrl-C twice) still quits at once.
+  process.on('SIGTERM', () => close('SIGTERM'));
   process.once('SIGINT', () => close('SIGINT'));
   await app.listen({ port: config.http.port, host: config.http.host });
 }
