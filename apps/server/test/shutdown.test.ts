@@ -5,10 +5,12 @@
  * every token handed out has its audit row once the process is gone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { connect } from '../src/db/connect.js';
 import { sha256Hex } from '../src/services/tokens.js';
@@ -24,6 +26,8 @@ import {
 } from './helper.js';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** The shared local Redis: each test run uses keys under a prefix of its own, deleted afterwards. */
+const REDIS_URL = 'redis://127.0.0.1:6379';
 const CLIENTS = 20;
 /** 200s answered before SIGTERM is sent. */
 const ISSUED_BEFORE_SIGTERM = 300;
@@ -55,7 +59,7 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : String(error);
 }
 
-/** Resolves once `condition` holds (checked on each call of `register`'s callback); rejects after `timeoutMs`. */
+/** Resolves once `condition` holds (checked on each call of `register`'s callback); rejects after a bound. */
 function waitFor(
   what: string,
   timeoutMs: number,
@@ -149,6 +153,25 @@ let sandbox: Sandbox;
 let dir: string;
 let database: TestDatabase;
 let server: ServerProcess | undefined;
+let redisPrefix: string | undefined;
+
+/** SCAN + DEL of the test's own keys (never FLUSH: the Redis is shared). */
+async function deleteRedisKeys(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+    return deleted;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 beforeEach(async () => {
   sandbox = await startSandbox();
@@ -161,138 +184,158 @@ afterEach(async () => {
     await server.exit;
   }
   server = undefined;
+  if (redisPrefix) await deleteRedisKeys(redisPrefix);
+  redisPrefix = undefined;
   await database?.drop();
   rmSync(dir, { recursive: true, force: true });
   await sandbox?.close();
 });
 
-it('SIGTERM under load: exits 0 by itself, answers only 200 or 503 SHUTTING_DOWN, loses no audit row', async () => {
-  server = await startServer(
-    testEnv(sandbox.url, {
-      DATABASE_URL: database.url,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DOCS_ENABLED: 'false',
-      RATE_LIMIT_TOKEN_MAX: '1000000',
-      RATE_LIMIT_GLOBAL_MAX: '1000000',
-    }) as Record<string, string>,
-  );
-  const base = `http://127.0.0.1:${server.port}/api/v1`;
-  const provisioned = await fetch(`${base}/dashboards`, {
-    method: 'POST',
-    headers: { ...adminKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant_id: 'sd', name: 'Shutdown' }),
-  });
-  expect(provisioned.status).toBe(201);
+it.each([
+  { mode: 'limits and caches in the process', redis: false },
+  // Redis is closed on shutdown too: after the last request, or requests would meet RATE_LIMIT_UNAVAILABLE.
+  { mode: 'limits and caches in Redis', redis: true },
+])(
+  'SIGTERM under load ($mode): exits 0 by itself, only 200 or 503 SHUTTING_DOWN, no audit row lost',
+  async ({ redis }) => {
+    if (redis) redisPrefix = `td_test_${randomBytes(6).toString('hex')}:`;
+    server = await startServer(
+      testEnv(sandbox.url, {
+        DATABASE_URL: database.url,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        DOCS_ENABLED: 'false',
+        RATE_LIMIT_TOKEN_MAX: '1000000',
+        RATE_LIMIT_GLOBAL_MAX: '1000000',
+        // A Redis slowed down by a loaded machine must not turn into 503 RATE_LIMIT_UNAVAILABLE here.
+        ...(redisPrefix
+          ? { REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, REDIS_COMMAND_TIMEOUT_MS: '5000' }
+          : {}),
+      }) as Record<string, string>,
+    );
+    const base = `http://127.0.0.1:${server.port}/api/v1`;
+    const provisioned = await fetch(`${base}/dashboards`, {
+      method: 'POST',
+      headers: { ...adminKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant_id: 'sd', name: 'Shutdown' }),
+    });
+    expect(provisioned.status).toBe(201);
 
-  const headers = {
-    ...bearer(await jwt({ sub: 'shutdown', tenants: ['sd'] })),
-    'content-type': 'application/json',
-  };
-  const outcomes: Outcome[] = [];
-  let issued = 0;
-  const progress: (() => void)[] = [];
-  const running = server;
+    const headers = {
+      ...bearer(await jwt({ sub: 'shutdown', tenants: ['sd'] })),
+      'content-type': 'application/json',
+    };
+    const outcomes: Outcome[] = [];
+    let issued = 0;
+    const progress: (() => void)[] = [];
+    const running = server;
 
-  async function request(): Promise<Outcome> {
-    let response: Response;
+    async function request(): Promise<Outcome> {
+      let response: Response;
+      try {
+        response = await fetch(`${base}/dashboards/iframe-token`, {
+          method: 'POST',
+          headers,
+          body: '{"tenant_id":"sd"}',
+        });
+      } catch (error) {
+        const code = errorCode(error);
+        return CONNECTION_ERRORS.has(code)
+          ? { kind: 'connection', code, afterHeaders: false }
+          : { kind: 'unexpected', detail: `fetch failed: ${code}` };
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        // The answer was cut off after its headers: the server may have audited it, the client cannot tell.
+        return { kind: 'connection', code: errorCode(error), afterHeaders: true };
+      }
+      if (response.status === 200)
+        return { kind: 'issued', token: (JSON.parse(text) as { token: string }).token };
+      if (response.status === 503) {
+        return {
+          kind: 'refused',
+          code: (JSON.parse(text) as { code?: unknown }).code,
+          retryAfter: response.headers.get('retry-after'),
+        };
+      }
+      return { kind: 'unexpected', detail: `status ${response.status}: ${text.slice(0, 200)}` };
+    }
+
+    // Each client sends its next request as soon as the previous one is answered, until the process is gone.
+    const clients = Array.from({ length: CLIENTS }, async () => {
+      while (!running.exited()) {
+        const outcome = await request();
+        outcomes.push(outcome);
+        if (outcome.kind === 'issued') issued++;
+        for (const check of progress) check();
+      }
+    });
+
+    await waitFor(
+      `${ISSUED_BEFORE_SIGTERM} tokens`,
+      LOAD_TIMEOUT_MS,
+      (check) => progress.push(check),
+      () => issued >= ISSUED_BEFORE_SIGTERM,
+    );
+    expect(running.child.kill('SIGTERM')).toBe(true);
+    // A supervisor and a process-group kill may both deliver it: a repeated SIGTERM must not cut the drain short.
+    await running.waitForLine(/"msg":"shutting down"/, EXIT_TIMEOUT_MS);
+    if (!running.exited()) running.child.kill('SIGTERM');
+    let exitTimer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([
+      running.exit,
+      new Promise<'timeout'>(
+        (resolve) => (exitTimer = setTimeout(() => resolve('timeout'), EXIT_TIMEOUT_MS)),
+      ),
+    ]);
+    clearTimeout(exitTimer);
+    if (exit === 'timeout') {
+      running.child.kill('SIGKILL');
+      await running.exit;
+    }
+    await Promise.all(clients);
+
+    // For failure messages: what the clients saw, and the server's last log lines.
+    const seen: Record<string, number> = {};
+    for (const outcome of outcomes) {
+      const key =
+        outcome.kind === 'connection'
+          ? `${outcome.code}${outcome.afterHeaders ? ' (body)' : ''}`
+          : outcome.kind;
+      seen[key] = (seen[key] ?? 0) + 1;
+    }
+    const context = `${JSON.stringify(seen)}\n${running.lines.slice(-20).join('\n')}`;
+    expect(exit, context).toEqual({ code: 0, signal: null });
+    // Nothing logged at error level or above (a failed request or a failed shutdown would be).
+    expect(running.lines.filter((line) => /"level":[5-6]\d/.test(line))).toEqual([]);
+
+    expect(outcomes.filter((outcome) => outcome.kind === 'unexpected')).toEqual([]);
+    for (const outcome of outcomes.filter((outcome) => outcome.kind === 'refused'))
+      expect(outcome).toEqual({ kind: 'refused', code: 'SHUTTING_DOWN', retryAfter: '1' });
+    const tokens = outcomes.flatMap((outcome) => (outcome.kind === 'issued' ? [outcome.token] : []));
+    expect(tokens.length).toBeGreaterThanOrEqual(ISSUED_BEFORE_SIGTERM);
+
+    // The counters really were in Redis (and go now).
+    if (redisPrefix) expect(await deleteRedisKeys(redisPrefix)).toBeGreaterThan(0);
+
+    // The database as the process left it.
+    const sequelize = await connect(database.url);
+    let stored: string[];
     try {
-      response = await fetch(`${base}/dashboards/iframe-token`, {
-        method: 'POST',
-        headers,
-        body: '{"tenant_id":"sd"}',
-      });
-    } catch (error) {
-      const code = errorCode(error);
-      return CONNECTION_ERRORS.has(code)
-        ? { kind: 'connection', code, afterHeaders: false }
-        : { kind: 'unexpected', detail: `fetch failed: ${code}` };
+      const [rows] = await sequelize.query('SELECT token_sha256 FROM token_audit');
+      stored = (rows as { token_sha256: string }[]).map((row) => row.token_sha256);
+    } finally {
+      await sequelize.close();
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      // The answer was cut off after its headers: the server may have audited it, the client cannot tell.
-      return { kind: 'connection', code: errorCode(error), afterHeaders: true };
-    }
-    if (response.status === 200)
-      return { kind: 'issued', token: (JSON.parse(text) as { token: string }).token };
-    if (response.status === 503) {
-      return {
-        kind: 'refused',
-        code: (JSON.parse(text) as { code?: unknown }).code,
-        retryAfter: response.headers.get('retry-after'),
-      };
-    }
-    return { kind: 'unexpected', detail: `status ${response.status}: ${text.slice(0, 200)}` };
-  }
-
-  // Each client sends its next request as soon as the previous one is answered, until the process is gone.
-  const clients = Array.from({ length: CLIENTS }, async () => {
-    while (!running.exited()) {
-      const outcome = await request();
-      outcomes.push(outcome);
-      if (outcome.kind === 'issued') issued++;
-      for (const check of progress) check();
-    }
-  });
-
-  await waitFor(
-    `${ISSUED_BEFORE_SIGTERM} tokens`,
-    LOAD_TIMEOUT_MS,
-    (check) => progress.push(check),
-    () => issued >= ISSUED_BEFORE_SIGTERM,
-  );
-  expect(running.child.kill('SIGTERM')).toBe(true);
-  // A supervisor and a process-group kill may both deliver it: a repeated SIGTERM must not cut the drain short.
-  await running.waitForLine(/"msg":"shutting down"/, EXIT_TIMEOUT_MS);
-  if (!running.exited()) running.child.kill('SIGTERM');
-  let exitTimer: NodeJS.Timeout | undefined;
-  const exit = await Promise.race([
-    running.exit,
-    new Promise<'timeout'>((resolve) => (exitTimer = setTimeout(() => resolve('timeout'), EXIT_TIMEOUT_MS))),
-  ]);
-  clearTimeout(exitTimer);
-  if (exit === 'timeout') {
-    running.child.kill('SIGKILL');
-    await running.exit;
-  }
-  await Promise.all(clients);
-
-  // For failure messages: what the clients saw, and the server's last log lines.
-  const seen: Record<string, number> = {};
-  for (const outcome of outcomes) {
-    const key =
-      outcome.kind === 'connection'
-        ? `${outcome.code}${outcome.afterHeaders ? ' (body)' : ''}`
-        : outcome.kind;
-    seen[key] = (seen[key] ?? 0) + 1;
-  }
-  const context = `${JSON.stringify(seen)}\n${running.lines.slice(-20).join('\n')}`;
-  expect(exit, context).toEqual({ code: 0, signal: null });
-  // Nothing logged at error level or above (a failed request or a failed shutdown would be).
-  expect(running.lines.filter((line) => /"level":[5-6]\d/.test(line))).toEqual([]);
-
-  expect(outcomes.filter((outcome) => outcome.kind === 'unexpected')).toEqual([]);
-  for (const outcome of outcomes.filter((outcome) => outcome.kind === 'refused'))
-    expect(outcome).toEqual({ kind: 'refused', code: 'SHUTTING_DOWN', retryAfter: '1' });
-  const tokens = outcomes.flatMap((outcome) => (outcome.kind === 'issued' ? [outcome.token] : []));
-  expect(tokens.length).toBeGreaterThanOrEqual(ISSUED_BEFORE_SIGTERM);
-
-  // The database as the process left it.
-  const sequelize = await connect(database.url);
-  let stored: string[];
-  try {
-    const [rows] = await sequelize.query('SELECT token_sha256 FROM token_audit');
-    stored = (rows as { token_sha256: string }[]).map((row) => row.token_sha256);
-  } finally {
-    await sequelize.close();
-  }
-  const audited = new Set(stored);
-  expect(tokens.filter((token) => !audited.has(sha256Hex(token)))).toEqual([]);
-  // Rows beyond the 200s can only come from answers cut off after their headers (the server finished them).
-  const cutOff = outcomes.filter((outcome) => outcome.kind === 'connection' && outcome.afterHeaders).length;
-  expect(stored.length - tokens.length, context).toBeGreaterThanOrEqual(0);
-  expect(stored.length - tokens.length, context).toBeLessThanOrEqual(cutOff);
-}, 120_000);
+    const audited = new Set(stored);
+    expect(tokens.filter((token) => !audited.has(sha256Hex(token)))).toEqual([]);
+    // Rows beyond the 200s can only come from answers cut off after their headers (the server finished them).
+    const cutOff = outcomes.filter((outcome) => outcome.kind === 'connection' && outcome.afterHeaders).length;
+    expect(stored.length - tokens.length, context).toBeGreaterThanOrEqual(0);
+    expect(stored.length - tokens.length, context).toBeLessThanOrEqual(cutOff);
+  },
+  120_000,
+);
