@@ -2,6 +2,15 @@
 import { buildApp } from './app.js';
 import { loadConfig, loadDotEnv, SettingError } from './config.js';
 
+/**
+ * Longest wait for the connections still open on SIGTERM (the database plugin's drain has the same bound).
+ * Fastify runs its close hooks only once every connection has ended, so one stalled request (headers or a
+ * body that never finish arriving) would hold the process, its audit flush and its database forever. After
+ * this the remaining connections are cut: a stalled request never reached its handler, and a handler still
+ * running answers no one (a token is only answered once its audit row is committed).
+ */
+const CONNECTION_DRAIN_MS = 10_000;
+
 async function main(): Promise<void> {
   loadDotEnv();
   let config;
@@ -20,6 +29,10 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      app.log.warn('connections still open after the drain bound: closed');
+      app.server.closeAllConnections();
+    }, CONNECTION_DRAIN_MS).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -6,7 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,7 @@ import { sha256Hex } from '../src/services/tokens.js';
 import {
   adminKey,
   bearer,
+  ENGINE,
   jwt,
   startSandbox,
   testDatabase,
@@ -191,6 +194,20 @@ afterEach(async () => {
   await sandbox?.close();
 });
 
+/** The child's whole environment: the test settings on this test's database, any port, limits out of reach. */
+function serverEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return testEnv(sandbox.url, {
+    DATABASE_URL: database.url,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DOCS_ENABLED: 'false',
+    RATE_LIMIT_TOKEN_MAX: '1000000',
+    RATE_LIMIT_GLOBAL_MAX: '1000000',
+    ...extra,
+  }) as Record<string, string>;
+}
+
 it.each([
   { mode: 'limits and caches in the process', redis: false },
   // Redis is closed on shutdown too: after the last request, or requests would meet RATE_LIMIT_UNAVAILABLE.
@@ -200,19 +217,10 @@ it.each([
   async ({ redis }) => {
     if (redis) redisPrefix = `td_test_${randomBytes(6).toString('hex')}:`;
     server = await startServer(
-      testEnv(sandbox.url, {
-        DATABASE_URL: database.url,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        DOCS_ENABLED: 'false',
-        RATE_LIMIT_TOKEN_MAX: '1000000',
-        RATE_LIMIT_GLOBAL_MAX: '1000000',
-        // A Redis slowed down by a loaded machine must not turn into 503 RATE_LIMIT_UNAVAILABLE here.
-        ...(redisPrefix
-          ? { REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, REDIS_COMMAND_TIMEOUT_MS: '5000' }
-          : {}),
-      }) as Record<string, string>,
+      // A Redis slowed down by a loaded machine must not turn into 503 RATE_LIMIT_UNAVAILABLE here.
+      serverEnv(
+        redisPrefix ? { REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, REDIS_COMMAND_TIMEOUT_MS: '5000' } : {},
+      ),
     );
     const base = `http://127.0.0.1:${server.port}/api/v1`;
     const provisioned = await fetch(`${base}/dashboards`, {
@@ -338,4 +346,52 @@ it.each([
     expect(stored.length - tokens.length, context).toBeLessThanOrEqual(cutOff);
   },
   120_000,
+);
+
+// Engine-independent, and it waits out the server's 10 s drain bound: run once, on the SQLite project.
+it.skipIf(ENGINE === 'postgres')(
+  'SIGTERM with a request stalled mid-body: its connection is cut after the drain bound and the process exits 0',
+  async () => {
+    server = await startServer(serverEnv());
+    const running = server;
+    const socket = connectTcp(running.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    const closed = once(socket, 'close');
+    let received = '';
+    const continued = new Promise<void>((resolve) =>
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+        if (received.includes('100 Continue')) resolve();
+      }),
+    );
+    // `Expect: 100-continue`: the server's interim answer proves it has the request before SIGTERM is sent.
+    socket.write(
+      'POST /api/v1/dashboards/iframe-token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 100\r\nExpect: 100-continue\r\n\r\n',
+    );
+    await continued;
+    // Part of the body, then nothing more.
+    socket.write('{"tenant_id":');
+    expect(running.child.kill('SIGTERM')).toBe(true);
+
+    let exitTimer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([
+      running.exit,
+      new Promise<'timeout'>(
+        (resolve) => (exitTimer = setTimeout(() => resolve('timeout'), EXIT_TIMEOUT_MS)),
+      ),
+    ]);
+    clearTimeout(exitTimer);
+    expect(exit, running.lines.slice(-20).join('\n')).toEqual({ code: 0, signal: null });
+    await closed;
+    // No answer beyond the interim one: the request never reached its handler.
+    expect(received).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n$/);
+    const cut = running.lines.filter((line) =>
+      line.includes('"msg":"connections still open after the drain bound: closed"'),
+    );
+    expect(cut).toHaveLength(1);
+    expect(running.lines.filter((line) => /"level":[5-6]\d/.test(line))).toEqual([]);
+  },
+  60_000,
 );
