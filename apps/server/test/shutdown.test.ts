@@ -1,8 +1,9 @@
 /**
  * Graceful shutdown of the standalone server (src/server.ts) as a real child process, the way a rolling
  * restart stops it: SIGTERM while 20 keep-alive clients keep asking for tokens. The process must exit 0 by
- * itself; every request is answered 200 or 503 SHUTTING_DOWN (with Retry-After), or fails to connect; and
- * every token handed out has its audit row once the process is gone.
+ * itself (a repeated SIGTERM included); every request is answered 200 or 503 SHUTTING_DOWN (with
+ * Retry-After), or fails to connect; and every token handed out has its audit row once the process is gone.
+ * A request stalled mid-body must not hold the shutdown beyond the server's drain bound.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
