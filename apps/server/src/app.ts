@@ -35,6 +35,13 @@ import { sharedRateLimitStore } from './services/rate-limit-store.js';
 import { LocalCache, RedisCache, type SharedCache } from './services/shared-cache.js';
 import { MAX_LOCAL_USAGE_ENTRIES, UsageService } from './services/usage.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** From now on every request is answered 503 SHUTTING_DOWN with `Connection: close`; `close()` follows. */
+    startDraining(): void;
+  }
+}
+
 export interface TenantdashOptions {
   config: ServerConfig;
   /** Host-app mode: decides whether the request may use `tenantId` (`null`: admin actions). Replaces JWTs. */
@@ -168,7 +175,14 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
 
   // Graceful close: Fastify stops accepting connections, but keep-alive sockets whose requests finish after
   // that would hold `close()` open until their idle timeout. Answers sent while closing end their socket.
+  // `startDraining` begins this before `close()` (the standalone server's grace period on SIGTERM): a request
+  // sent on an idle keep-alive socket then gets a 503 it can retry elsewhere, instead of the connection reset
+  // it would meet if `close()` cut that socket while the request was on its way; /readyz answers 503 too, so
+  // the load balancer stops sending new ones.
   let closing = false;
+  fastify.decorate('startDraining', () => {
+    closing = true;
+  });
   fastify.addHook('preClose', async () => {
     closing = true;
   });

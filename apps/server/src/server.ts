@@ -28,18 +28,23 @@ async function main(): Promise<void> {
   const close = (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ signal, grace_ms: config.http.shutdownGraceMs }, 'shutting down');
+    // First refuse (503, retryable) while still listening, so requests already on their way over idle
+    // keep-alive sockets get an answer instead of a reset; then stop listening and drain.
+    app.startDraining();
     setTimeout(() => {
-      app.log.warn('connections still open after the drain bound: closed');
-      app.server.closeAllConnections();
-    }, CONNECTION_DRAIN_MS).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+      setTimeout(() => {
+        app.log.warn('connections still open after the drain bound: closed');
+        app.server.closeAllConnections();
+      }, CONNECTION_DRAIN_MS).unref();
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    }, config.http.shutdownGraceMs);
   };
   // `on`, not `once`: with no listener left, a repeated SIGTERM (a supervisor and a process-group kill may both
   // send one) would kill the process mid-drain. A second SIGINT (Ctrl-C twice) still quits at once.

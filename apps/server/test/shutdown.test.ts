@@ -322,6 +322,11 @@ it.each([
     expect(running.lines.filter((line) => /"level":[5-6]\d/.test(line))).toEqual([]);
 
     expect(outcomes.filter((outcome) => outcome.kind === 'unexpected')).toEqual([]);
+    // The grace period (SHUTDOWN_GRACE_MS) refuses requests on open sockets before any socket is closed.
+    expect(
+      outcomes.some((outcome) => outcome.kind === 'refused'),
+      context,
+    ).toBe(true);
     for (const outcome of outcomes.filter((outcome) => outcome.kind === 'refused'))
       expect(outcome).toEqual({ kind: 'refused', code: 'SHUTTING_DOWN', retryAfter: '1' });
     const tokens = outcomes.flatMap((outcome) => (outcome.kind === 'issued' ? [outcome.token] : []));
