@@ -6,14 +6,12 @@
  * A request stalled mid-body must not hold the shutdown beyond the server's drain bound.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { connect } from '../src/db/connect.js';
 import { sha256Hex } from '../src/services/tokens.js';
@@ -28,10 +26,9 @@ import {
   type Sandbox,
   type TestDatabase,
 } from './helper.js';
+import { dropRedisKeys, redisPrefix as newRedisPrefix, SHARED_REDIS_URL } from './infra.js';
 
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-/** The shared local Redis: each test run uses keys under a prefix of its own, deleted afterwards. */
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const CLIENTS = 20;
 /** 200s answered before SIGTERM is sent. */
 const ISSUED_BEFORE_SIGTERM = 300;
@@ -159,24 +156,6 @@ let database: TestDatabase;
 let server: ServerProcess | undefined;
 let redisPrefix: string | undefined;
 
-/** SCAN + DEL of the test's own keys (never FLUSH: the Redis is shared). */
-async function deleteRedisKeys(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 beforeEach(async () => {
   sandbox = await startSandbox();
   dir = mkdtempSync(join(tmpdir(), 'tenantdash-shutdown-'));
@@ -188,7 +167,7 @@ afterEach(async () => {
     await server.exit;
   }
   server = undefined;
-  if (redisPrefix) await deleteRedisKeys(redisPrefix);
+  if (redisPrefix) await dropRedisKeys(redisPrefix);
   redisPrefix = undefined;
   await database?.drop();
   rmSync(dir, { recursive: true, force: true });
@@ -216,11 +195,13 @@ it.each([
 ])(
   'SIGTERM under load ($mode): exits 0 by itself, only 200 or 503 SHUTTING_DOWN, no audit row lost',
   async ({ redis }) => {
-    if (redis) redisPrefix = `td_test_${randomBytes(6).toString('hex')}:`;
+    if (redis) redisPrefix = newRedisPrefix();
     server = await startServer(
       // A Redis slowed down by a loaded machine must not turn into 503 RATE_LIMIT_UNAVAILABLE here.
       serverEnv(
-        redisPrefix ? { REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, REDIS_COMMAND_TIMEOUT_MS: '5000' } : {},
+        redisPrefix
+          ? { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, REDIS_COMMAND_TIMEOUT_MS: '5000' }
+          : {},
       ),
     );
     const base = `http://127.0.0.1:${server.port}/api/v1`;
@@ -333,7 +314,7 @@ it.each([
     expect(tokens.length).toBeGreaterThanOrEqual(ISSUED_BEFORE_SIGTERM);
 
     // The counters really were in Redis (and go now).
-    if (redisPrefix) expect(await deleteRedisKeys(redisPrefix)).toBeGreaterThan(0);
+    if (redisPrefix) expect(await dropRedisKeys(redisPrefix)).toBeGreaterThan(0);
 
     // The database as the process left it.
     const sequelize = await connect(database.url);
