@@ -21,7 +21,7 @@ import { AccessLog, loggerOptions } from './logging.js';
 import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
 import db from './plugins/db.js';
 import { installErrorHandling } from './plugins/errors.js';
-import metrics from './plugins/metrics.js';
+import metrics, { type RedisUse } from './plugins/metrics.js';
 import papermap from './plugins/papermap.js';
 import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -34,6 +34,13 @@ import { failureLog } from './services/failure-log.js';
 import { sharedRateLimitStore } from './services/rate-limit-store.js';
 import { LocalCache, RedisCache, type SharedCache } from './services/shared-cache.js';
 import { MAX_LOCAL_USAGE_ENTRIES, UsageService } from './services/usage.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** From now on every request is answered 503 SHUTTING_DOWN with `Connection: close`; `close()` follows. */
+    startDraining(): void;
+  }
+}
 
 export interface TenantdashOptions {
   config: ServerConfig;
@@ -95,11 +102,19 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
     ...(config.redis ? { redis: config.redis } : {}),
     startWithoutRedis: config.rateLimit.failOpen,
   });
+  // Logged (throttled) and counted in the metrics, which are registered later and may be turned off.
+  const redisFailure = (use: RedisUse, message: string) => {
+    const log = failureLog(fastify.log, message);
+    return (error: unknown) => {
+      log(error);
+      if (fastify.hasDecorator('tenantdashMetrics')) fastify.tenantdashMetrics.countRedisFailure(use);
+    };
+  };
   const sharedStore = fastify.redis
     ? sharedRateLimitStore(fastify.redis, {
         failOpen: config.rateLimit.failOpen,
-        onFailure: failureLog(
-          fastify.log,
+        onFailure: redisFailure(
+          'rate_limit',
           config.rateLimit.failOpen
             ? 'rate limit store unreachable: requests pass uncounted (RATE_LIMIT_FAIL_OPEN)'
             : 'rate limit store unreachable: requests refused with 503',
@@ -107,11 +122,7 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
       })
     : undefined;
   const sharedCache = fastify.redis
-    ? new RedisCache(
-        fastify.redis,
-        failureLog(fastify.log, 'cache unreachable: reading from the source'),
-        now,
-      )
+    ? new RedisCache(fastify.redis, redisFailure('cache', 'cache unreachable: reading from the source'), now)
     : undefined;
   const cache: SharedCache = sharedCache ?? new LocalCache(undefined, now);
   await fastify.register(rateLimit, {
@@ -164,7 +175,14 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
 
   // Graceful close: Fastify stops accepting connections, but keep-alive sockets whose requests finish after
   // that would hold `close()` open until their idle timeout. Answers sent while closing end their socket.
+  // `startDraining` begins this before `close()` (the standalone server's grace period on SIGTERM): a request
+  // sent on an idle keep-alive socket then gets a 503 it can retry elsewhere, instead of the connection reset
+  // it would meet if `close()` cut that socket while the request was on its way; /readyz answers 503 too, so
+  // the load balancer stops sending new ones.
   let closing = false;
+  fastify.decorate('startDraining', () => {
+    closing = true;
+  });
   fastify.addHook('preClose', async () => {
     closing = true;
   });

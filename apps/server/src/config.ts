@@ -48,6 +48,8 @@ export interface ServerConfig {
     trustProxy: boolean | string | number;
     corsOrigins: readonly string[];
     bodyLimitBytes: number;
+    /** On SIGTERM: how long requests are refused with 503 (and readiness fails) before the listener closes. */
+    shutdownGraceMs: number;
   };
   rateLimit: {
     /** Token requests per window per user and tenant (per IP when unauthenticated). */
@@ -285,6 +287,7 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
       trustProxy: trustProxy(env),
       corsOrigins: corsOrigins(env),
       bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 1024, 1024 * 1024),
+      shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 1000, 0, 60_000),
     },
     rateLimit: {
       tokenMax: integer(env, 'RATE_LIMIT_TOKEN_MAX', 30, 1, 1_000_000),

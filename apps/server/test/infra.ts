@@ -17,17 +17,19 @@ export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
 /** A key prefix no other test (or deployment) uses. */
 export const redisPrefix = () => `td-test-${randomBytes(6).toString('hex')}:`;
 
-/** Deletes every key under the prefix (SCAN, never FLUSHALL: the Redis is shared). */
-export async function dropRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true });
+/** Deletes every key under the prefix (SCAN, never FLUSHALL: the Redis is shared); how many there were. */
+export async function dropRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<number> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
+  let deleted = 0;
   try {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
       cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
+      if (keys.length > 0) deleted += await redis.del(...keys);
     } while (cursor !== '0');
+    return deleted;
   } finally {
     redis.disconnect();
   }

@@ -94,6 +94,11 @@ describe('fail closed (default)', () => {
     expect(warnings(test, 'rate limit store unreachable: requests refused with 503')).toHaveLength(1);
     expect(test.logs.join('\n')).not.toMatch(/ECONNREFUSED 127|at .*\.js:\d+/);
 
+    const metrics = (await test.app.inject({ url: '/metrics' })).body;
+    // Ten token requests and one list request, each refused once.
+    expect(metrics).toMatch(/^tenantdash_redis_failures_total\{use="rate_limit"\} 11$/m);
+    expect(metrics).toMatch(/^tenantdash_embed_tokens_total\{outcome="unavailable"\} 10$/m);
+
     await redis.start();
     const back = await eventually(async () => {
       const response = await tokenRequest(test.app);

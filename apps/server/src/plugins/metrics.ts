@@ -24,7 +24,12 @@ export interface TenantdashMetrics {
   readonly registry: Registry;
   /** The Papermap client's `onUpstreamResult`. */
   readonly observeUpstream: (result: UpstreamResult) => void;
+  /** A Redis command that failed, by what it was for (fail-open requests pass uncounted: this shows it). */
+  readonly countRedisFailure: (use: RedisUse) => void;
 }
+
+export const REDIS_USES = ['rate_limit', 'cache'] as const;
+export type RedisUse = (typeof REDIS_USES)[number];
 
 export interface MetricsPluginOptions {
   /** When set, scrapes must send `Authorization: Bearer <token>`. */
@@ -177,6 +182,15 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsPluginOpt
     if (outcome !== 'ok') upstreamErrors.inc({ operation, outcome });
   };
 
+  const redisFailures = new Counter({
+    name: `${METRICS_PREFIX}redis_failures_total`,
+    help: 'Redis commands that failed (down, hung or refused), by use: rate_limit (503 or uncounted) or cache.',
+    labelNames: ['use'],
+    registers: [own],
+  });
+  for (const use of REDIS_USES) redisFailures.inc({ use }, 0);
+  const countRedisFailure = (use: RedisUse) => redisFailures.inc({ use });
+
   const { audit } = fastify.store;
   new Gauge({
     name: `${METRICS_PREFIX}audit_pending_rows`,
@@ -232,7 +246,11 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsPluginOpt
     },
   );
 
-  fastify.decorate('tenantdashMetrics', { registry, observeUpstream } satisfies TenantdashMetrics);
+  fastify.decorate('tenantdashMetrics', {
+    registry,
+    observeUpstream,
+    countRedisFailure,
+  } satisfies TenantdashMetrics);
 }
 
 export default fp(metricsPlugin, {
