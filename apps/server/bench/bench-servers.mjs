@@ -1,10 +1,13 @@
 // Child process of token-endpoint.bench.mjs: the real token server (SQLite file, JWT auth, rate limit, audit)
-// and a bare Fastify route, both on loopback. Reports ports, then RSS on request, over IPC.
+// and a bare Fastify app with the two baselines, all on loopback. Reports ports, then CPU time, RSS and audit
+// rows on request, over IPC.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { buildApp, loadConfig } from '../dist/index.js';
+
+const TOKEN_PATH = '/api/v1/dashboards/iframe-token';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenantdash-bench-'));
 const config = loadConfig({
@@ -33,8 +36,23 @@ await app.store.addDashboard({
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 
+// One real answer of the token endpoint (audited like any other), the constant body of the same-exchange baseline.
+const sample = await app.inject({
+  method: 'POST',
+  url: TOKEN_PATH,
+  headers: { authorization: `Bearer ${process.env.BENCH_JWT}`, 'content-type': 'application/json' },
+  payload: JSON.stringify({ tenant_id: 'bench-tenant' }),
+});
+if (sample.statusCode !== 200) throw new Error(`sample token request answered ${sample.statusCode}`);
+const tokenAnswer = sample.json();
+
+// Plain `Fastify()` (no logger, no plugins): each route only answers a constant JSON body.
 const bare = Fastify();
+// The minimal exchange: a GET answered with a small body.
 bare.get('/constant', async () => ({ token: 'constant', dashboard_id: 'bench-dashboard', expires_at: 1 }));
+// The token endpoint's exchange without its work: the same POST (same headers and body, parsed as JSON by
+// Fastify's default parser) answered with a token answer's bytes.
+bare.post(TOKEN_PATH, async () => tokenAnswer);
 await bare.listen({ port: 0, host: '127.0.0.1' });
 
 process.on('message', async (message) => {
@@ -50,4 +68,4 @@ process.on('message', async (message) => {
     process.exit(0);
   }
 });
-process.send({ token: app.server.address().port, bare: bare.server.address().port });
+process.send({ token: app.server.address().port, bare: bare.server.address().port, sampleTokens: 1 });
