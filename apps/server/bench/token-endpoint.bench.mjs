@@ -67,18 +67,20 @@ const tokenExchange = {
   body: JSON.stringify({ tenant_id: 'bench-tenant' }),
 };
 const routes = [
-  { key: 'get', title: 'bare: minimal GET (68 B answer)', url: `http://127.0.0.1:${ports.bare}/constant` },
+  {
+    key: 'get',
+    title: 'bare: minimal GET (68 B answer)',
+    request: { url: `http://127.0.0.1:${ports.bare}/constant` },
+  },
   {
     key: 'same',
     title: 'bare: same exchange (token request, token answer bytes)',
-    url: `http://127.0.0.1:${ports.bare}${TOKEN_PATH}`,
-    ...tokenExchange,
+    request: { url: `http://127.0.0.1:${ports.bare}${TOKEN_PATH}`, ...tokenExchange },
   },
   {
     key: 'token',
     title: `POST ${TOKEN_PATH}`,
-    url: `http://127.0.0.1:${ports.token}${TOKEN_PATH}`,
-    ...tokenExchange,
+    request: { url: `http://127.0.0.1:${ports.token}${TOKEN_PATH}`, ...tokenExchange },
   },
 ];
 
@@ -104,13 +106,13 @@ async function measure(options) {
 // medians over the rounds; each ratio is taken within a round.
 let warmTokens = 0;
 for (const route of routes) {
-  const result = await run({ ...route, duration: 1 });
+  const result = await run({ ...route.request, duration: 1 });
   if (route.key === 'token') warmTokens = result['2xx'];
 }
 const rounds = [];
 for (let round = 0; round < ROUNDS; round++) {
   const measured = {};
-  for (const route of routes) measured[route.key] = await measure(route);
+  for (const route of routes) measured[route.key] = await measure(route.request);
   rounds.push(measured);
 }
 child.send('rss');
