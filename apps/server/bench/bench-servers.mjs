@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { buildApp, loadConfig } from '../dist/index.js';
+import { BENCH_AUTH_ENV } from './bench-identity.mjs';
 
 const TOKEN_PATH = '/api/v1/dashboards/iframe-token';
 
@@ -17,9 +18,7 @@ const config = loadConfig({
   // Never called: minting needs no upstream request.
   PAPERMAP_API_URL: 'http://127.0.0.1:9',
   DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-  AUTH_JWT_SECRET: process.env.BENCH_JWT_SECRET,
-  AUTH_ISSUER: 'https://idp.bench',
-  AUTH_AUDIENCE: 'bench',
+  ...BENCH_AUTH_ENV,
   RATE_LIMIT_TOKEN_MAX: '1000000',
   RATE_LIMIT_GLOBAL_MAX: '1000000',
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',

@@ -10,8 +10,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { SignJWT } from 'jose';
 import pg from 'pg';
+import { BENCH_AUTH_ENV, benchUserJwt } from './bench-identity.mjs';
 
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 1);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
@@ -21,7 +21,6 @@ const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Bound on each server's start and graceful close. */
 const CHILD_TIMEOUT_MS = 30_000;
-const JWT_SECRET = 'bench-jwt-secret-0123456789-0123456789-xyz';
 
 const distEntry = new URL('../dist/index.js', import.meta.url);
 if (!existsSync(distEntry)) {
@@ -120,9 +119,7 @@ async function startServer(name, env) {
       PAPERMAP_WORKSPACE_ID: 'ws_bench',
       // Never called: minting needs no upstream request.
       PAPERMAP_API_URL: 'http://127.0.0.1:9',
-      AUTH_JWT_SECRET: JWT_SECRET,
-      AUTH_ISSUER: 'https://idp.bench',
-      AUTH_AUDIENCE: 'bench',
+      ...BENCH_AUTH_ENV,
       // Far out of reach: the bench measures serving, not refusing.
       RATE_LIMIT_TOKEN_MAX: '1000000',
       RATE_LIMIT_GLOBAL_MAX: '1000000',
@@ -231,13 +228,7 @@ try {
   });
   cleanups.push({ what: `redis keys ${redisPrefix}*`, run: deleteRedisKeys });
 
-  jwt = await new SignJWT({ tenants: ['bench-tenant'] })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench-user')
-    .setIssuer('https://idp.bench')
-    .setAudience('bench')
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(JWT_SECRET));
+  jwt = await benchUserJwt();
 
   const sqlite = await startServer('sqlite', { DATABASE_URL: sqliteUrl, BENCH_PROVISION: '1' });
   const shared = { DATABASE_URL: postgresUrl, REDIS_URL, REDIS_KEY_PREFIX: redisPrefix };

@@ -13,23 +13,16 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { SignJWT } from 'jose';
+import { benchUserJwt } from './bench-identity.mjs';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const JWT_SECRET = 'bench-jwt-secret-0123456789-0123456789-xyz';
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 20;
 const TARGET_RSS_MB = 200;
 
-const jwt = await new SignJWT({ tenants: ['bench-tenant'] })
-  .setProtectedHeader({ alg: 'HS256' })
-  .setSubject('bench-user')
-  .setIssuer('https://idp.bench')
-  .setAudience('bench')
-  .setExpirationTime('1h')
-  .sign(new TextEncoder().encode(JWT_SECRET));
+const jwt = await benchUserJwt();
 
 // The server logs (level `info` by default, as in production) go to a file, as they would in production,
 // instead of the terminal.
@@ -38,7 +31,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'tenantdash-bench-log-'));
 const logFile = join(logDir, 'server.log');
 const logFd = openSync(logFile, 'a');
 const child = fork(new URL('./bench-servers.mjs', import.meta.url), {
-  env: { ...process.env, BENCH_JWT_SECRET: JWT_SECRET, BENCH_JWT: jwt, BENCH_LOG_LEVEL: LOG_LEVEL },
+  env: { ...process.env, BENCH_JWT: jwt, BENCH_LOG_LEVEL: LOG_LEVEL },
   stdio: ['ignore', logFd, 'inherit', 'ipc'],
   execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/td-prof'] : [],
 });
