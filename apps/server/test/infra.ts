@@ -35,21 +35,25 @@ export async function dropRedisKeys(prefix: string, url = SHARED_REDIS_URL): Pro
   }
 }
 
-export async function countRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<number> {
+export async function listRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<string[]> {
   const redis = new Redis(url, { lazyConnect: true });
   await redis.connect();
   try {
     let cursor = '0';
-    let count = 0;
+    const found: string[] = [];
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
       cursor = next;
-      count += keys.length;
+      found.push(...keys);
     } while (cursor !== '0');
-    return count;
+    return found;
   } finally {
     redis.disconnect();
   }
+}
+
+export async function countRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<number> {
+  return (await listRedisKeys(prefix, url)).length;
 }
 
 export async function freePort(): Promise<number> {

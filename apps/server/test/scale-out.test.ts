@@ -20,7 +20,14 @@ import {
   type TestDatabase,
   type TestServer,
 } from './helper.js';
-import { countRedisKeys, dropRedisKeys, listen, redisPrefix, SHARED_REDIS_URL } from './infra.js';
+import {
+  countRedisKeys,
+  dropRedisKeys,
+  listen,
+  listRedisKeys,
+  redisPrefix,
+  SHARED_REDIS_URL,
+} from './infra.js';
 
 const TOKEN_MAX = 4;
 
@@ -102,6 +109,10 @@ describe('two instances, one database, one Redis', () => {
     // One process alone would have allowed TOKEN_MAX on each, 2 × TOKEN_MAX in all.
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     expect(remaining.slice(0, TOKEN_MAX)).toEqual(['3', '2', '1', '0']);
+    // One counter for both, named after the endpoint's limiter, per user and tenant.
+    expect((await listRedisKeys(prefix)).filter((key) => key.includes('limit-user'))).toEqual([
+      `${prefix}rate:iframe-token-user:user:limit-user\u0000tenant:acme`,
+    ]);
     // Another user has a budget of their own.
     const other = await token(1, await jwt({ sub: 'other-user', tenants: ['acme'] }));
     expect(other.status).toBe(200);
@@ -195,5 +206,6 @@ describe('two instances, one database, one Redis', () => {
 
   it('keep their shared state under the configured prefix only', async () => {
     expect(await countRedisKeys(prefix)).toBeGreaterThan(0);
+    expect((await listRedisKeys(prefix)).filter((key) => key.includes('undefined'))).toEqual([]);
   });
 });

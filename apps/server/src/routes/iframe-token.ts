@@ -57,6 +57,8 @@ async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: T
   fastify.decorateRequest('accessLogFields', null);
   const accessLineCarriesFields = logsAccessFields(fastify);
   const limiter = fastify.rateLimit({
+    // Names its counters in a shared store (see services/rate-limit-store.ts).
+    groupId: 'iframe-token',
     max: config.rateLimit.tokenMax,
     timeWindow: config.rateLimit.windowMs,
     keyGenerator: rateLimitKey,

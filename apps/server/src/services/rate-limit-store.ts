@@ -25,6 +25,14 @@ export const rateLimitUnavailable = () =>
 type Increment = FastifyRateLimitStore['incr'];
 type RouteOptions = Parameters<FastifyRateLimitStore['child']>[0];
 
+/** What the library hands a store's `child`: the limiter's merged options, whatever its types say. */
+interface LimiterParams {
+  continueExceeding?: boolean;
+  exponentialBackoff?: boolean;
+  groupId?: string;
+  routeInfo?: { method?: string; url?: string };
+}
+
 export interface SharedRateLimitOptions {
   failOpen: boolean;
   onFailure: FailureLog;
@@ -38,10 +46,7 @@ export function sharedRateLimitStore(
   class SharedRateLimitStore implements FastifyRateLimitStore {
     private readonly counter: FastifyRateLimitStore;
 
-    constructor(
-      options: { continueExceeding?: boolean; exponentialBackoff?: boolean },
-      counter?: FastifyRateLimitStore,
-    ) {
+    constructor(options: LimiterParams, counter?: FastifyRateLimitStore) {
       this.counter =
         counter ??
         new RedisStore(
@@ -66,9 +71,18 @@ export function sharedRateLimitStore(
       );
     }
 
-    /** Per-route limiters count apart from the global one (the library keys them by method and URL). */
+    /**
+     * Per-route limiters count apart from the global one: the library keys them by method and URL. A limiter
+     * made with `fastify.rateLimit()` comes without a route, which would key it `undefinedundefined-`; it is
+     * keyed by its `groupId` instead (the token endpoint's: `rate:iframe-token-…`).
+     */
     child(routeOptions: RouteOptions): FastifyRateLimitStore {
-      return new SharedRateLimitStore(routeOptions as never, this.counter.child(routeOptions));
+      const params = routeOptions as unknown as LimiterParams;
+      const named =
+        params.routeInfo?.method === undefined && params.groupId !== undefined
+          ? { ...params, routeInfo: { method: '', url: params.groupId } }
+          : params;
+      return new SharedRateLimitStore(named, this.counter.child(named as unknown as RouteOptions));
     }
   }
   return SharedRateLimitStore as unknown as FastifyRateLimitStoreCtor;
