@@ -17,39 +17,41 @@ export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
 /** A key prefix no other test (or deployment) uses. */
 export const redisPrefix = () => `td-test-${randomBytes(6).toString('hex')}:`;
 
-/** Deletes every key under the prefix (SCAN, never FLUSHALL: the Redis is shared); how many there were. */
-export async function dropRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<number> {
+/** Hands each batch of keys under the prefix to `each`, by SCAN (never KEYS or FLUSHALL: the Redis is shared). */
+async function scanKeys(
+  url: string,
+  prefix: string,
+  each: (redis: Redis, keys: string[]) => Promise<unknown> | void,
+): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
-  let deleted = 0;
   try {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
       cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
+      if (keys.length > 0) await each(redis, keys);
     } while (cursor !== '0');
-    return deleted;
   } finally {
     redis.disconnect();
   }
 }
 
+/** Deletes every key under the prefix; how many there were. */
+export async function dropRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<number> {
+  let deleted = 0;
+  await scanKeys(url, prefix, async (redis, keys) => {
+    deleted += await redis.del(...keys);
+  });
+  return deleted;
+}
+
 export async function listRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<string[]> {
-  const redis = new Redis(url, { lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    const found: string[] = [];
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      found.push(...keys);
-    } while (cursor !== '0');
-    return found;
-  } finally {
-    redis.disconnect();
-  }
+  const found: string[] = [];
+  await scanKeys(url, prefix, (_redis, keys) => {
+    found.push(...keys);
+  });
+  return found;
 }
 
 export async function countRedisKeys(prefix: string, url = SHARED_REDIS_URL): Promise<number> {
