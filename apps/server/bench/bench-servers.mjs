@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { buildApp, loadConfig } from '../dist/index.js';
-import { BENCH_AUTH_ENV } from './bench-identity.mjs';
+import { BENCH_AUTH_ENV, benchUserJwt } from './bench-identity.mjs';
 
 const TOKEN_PATH = '/api/v1/dashboards/iframe-token';
 
@@ -39,7 +39,7 @@ await app.listen({ port: 0, host: '127.0.0.1' });
 const sample = await app.inject({
   method: 'POST',
   url: TOKEN_PATH,
-  headers: { authorization: `Bearer ${process.env.BENCH_JWT}`, 'content-type': 'application/json' },
+  headers: { authorization: `Bearer ${await benchUserJwt()}`, 'content-type': 'application/json' },
   payload: JSON.stringify({ tenant_id: 'bench-tenant' }),
 });
 if (sample.statusCode !== 200) throw new Error(`sample token request answered ${sample.statusCode}`);

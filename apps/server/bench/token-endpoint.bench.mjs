@@ -31,7 +31,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'tenantdash-bench-log-'));
 const logFile = join(logDir, 'server.log');
 const logFd = openSync(logFile, 'a');
 const child = fork(new URL('./bench-servers.mjs', import.meta.url), {
-  env: { ...process.env, BENCH_JWT: jwt, BENCH_LOG_LEVEL: LOG_LEVEL },
+  env: { ...process.env, BENCH_LOG_LEVEL: LOG_LEVEL },
   stdio: ['ignore', logFd, 'inherit', 'ipc'],
   execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/td-prof'] : [],
 });
