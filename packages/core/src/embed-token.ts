@@ -98,7 +98,8 @@ export async function createEmbedToken(options: CreateEmbedTokenOptions): Promis
   return { token, dashboard_id: dashboardId, expires_at: validUntil };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// Created on first use, not at import: Jest + jsdom has no TextDecoder, and importing must not fail there.
+let utf8: TextDecoder | undefined;
 
 function malformed(message: string): TokenError {
   return new TokenError('TOKEN_MALFORMED', message);
@@ -118,7 +119,7 @@ export function decodeEmbedToken(token: unknown): EmbedTokenClaims {
   if (bytes === undefined) throw malformed('the token is not padded URL-safe base64');
   let text: string;
   try {
-    text = utf8.decode(bytes);
+    text = (utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(bytes);
   } catch {
     throw malformed('the token does not hold UTF-8 text');
   }
