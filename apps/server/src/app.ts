@@ -95,6 +95,8 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
       origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false,
       methods: ['GET', 'POST', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      // Readable by browsers on other origins: the clock (skew correction) and how long to back off.
+      exposedHeaders: ['Date', 'Retry-After'],
       maxAge: 600,
     });
   }

@@ -96,9 +96,14 @@ export function buildSchemas(idPattern: RegExp) {
         token: { type: 'string' },
         dashboard_id: { type: 'string' },
         expires_at: { type: 'integer', description: 'Unix seconds; the token’s valid_until' },
+        expires_in: {
+          type: 'integer',
+          description:
+            'Whole seconds the token has left on the server’s clock (as in OAuth 2.0): schedule refreshes from this, not from the local clock',
+        },
         embed_url: { type: 'string' },
       },
-      required: ['token', 'dashboard_id', 'expires_at', 'embed_url'],
+      required: ['token', 'dashboard_id', 'expires_at', 'expires_in', 'embed_url'],
     },
     usageQuery: {
       type: 'object',

@@ -52,9 +52,20 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
     token: string;
     dashboard_id: string;
     expires_at: number;
+    expires_in: number;
     embed_url: string;
   };
-  expect(Object.keys(issued).sort()).toEqual(['dashboard_id', 'embed_url', 'expires_at', 'token']);
+  expect(Object.keys(issued).sort()).toEqual([
+    'dashboard_id',
+    'embed_url',
+    'expires_at',
+    'expires_in',
+    'token',
+  ]);
+  // Whole seconds left, rounded down: 599 or 600 for a 600 s token, whatever the second's fraction was.
+  expect(issued.expires_in).toBeGreaterThanOrEqual(599);
+  expect(issued.expires_in).toBeLessThanOrEqual(600);
+  expect(issued.expires_in).toBeLessThanOrEqual(issued.expires_at - started);
   expect(issued.dashboard_id).toBe(dashboard.dashboard_id);
   expect(issued.expires_at - started).toBeGreaterThanOrEqual(599);
   expect(issued.expires_at - started).toBeLessThanOrEqual(601);

@@ -141,6 +141,22 @@ describe('headers', () => {
       expect((await preflight(origin)).headers['access-control-allow-origin']).toBeUndefined();
     }
   });
+
+  it('lets an allowed origin read Date (clock skew) and Retry-After (back-off) on token answers', async () => {
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/dashboards/iframe-token',
+      headers: {
+        origin: 'https://app.example.com',
+        'content-type': 'application/json',
+        ...bearer(await jwt({ sub: 'erin', tenants: ['t1'] })),
+      },
+      payload: { tenant_id: 't1' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(response.headers['access-control-expose-headers']).toBe('Date, Retry-After');
+  });
 });
 
 describe('logs', () => {

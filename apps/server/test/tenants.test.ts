@@ -44,6 +44,25 @@ const mint = async (tenant: string, dashboard?: string) =>
     payload: { tenant_id: tenant, ...(dashboard ? { dashboard_id: dashboard } : {}) },
   });
 
+describe('token answers', () => {
+  it('count expires_in in whole seconds left on the server clock, rounded down', async () => {
+    const start = clock;
+    try {
+      clock = Date.UTC(2026, 10, 22, 0, 0, 10);
+      const onTheSecond = (await mint('k2')).json();
+      expect(onTheSecond.expires_in).toBe(onTheSecond.expires_at - clock / 1000);
+      expect(onTheSecond.expires_in).toBeGreaterThan(0);
+      clock += 750;
+      const later = (await mint('k2')).json();
+      // Same valid_until second, 0.75 s less left: rounded down, never more than the token really has.
+      expect(later.expires_at).toBe(onTheSecond.expires_at);
+      expect(later.expires_in).toBe(onTheSecond.expires_in - 1);
+    } finally {
+      clock = start;
+    }
+  });
+});
+
 describe('tenants', () => {
   it('lists tenants with dashboard counts (admin)', async () => {
     const response = await server.app.inject({ url: '/api/v1/tenants', headers: adminKey });

@@ -13,6 +13,8 @@ export interface IssuedToken {
   token: string;
   dashboard_id: string;
   expires_at: number;
+  /** Whole seconds left (rounded down), so a browser with a wrong clock still knows when to refresh. */
+  expires_in: number;
   embed_url: string;
 }
 
@@ -77,6 +79,7 @@ export async function mintEmbedToken(
     token: issued.token,
     dashboard_id: issued.dashboard_id,
     expires_at: issued.expires_at,
+    expires_in: Math.floor((issued.expires_at * 1000 - now()) / 1000),
     embed_url: embedUrl,
   };
 }
