@@ -1,4 +1,14 @@
-import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedTestConfig } from '../../vitest.shared.mjs';
 
-export default defineConfig(sharedTestConfig);
+// Tests run in Node, so `#platform` is the Node implementation here, as in the package's `node` build
+// (tsup.config.ts); test/platform.test.ts checks the Web one against it.
+export default mergeConfig(
+  sharedTestConfig,
+  defineConfig({
+    resolve: {
+      alias: { '#platform': fileURLToPath(new URL('./src/platform/node.ts', import.meta.url)) },
+    },
+  }),
+);
