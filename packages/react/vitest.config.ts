@@ -35,6 +35,7 @@ export default mergeConfig(
               'test/use-embed-token.test.tsx',
               'test/tenant-dashboard.test.tsx',
               'test/react-version.test.tsx',
+              'test/user-isolation-and-revocation.test.tsx',
             ],
             setupFiles: ['test/react18-setup.ts', 'test/setup.ts'],
             server: { deps: { inline: [/@tanstack\/react-query/] } },

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { useTenantDashSettings } from './context.js';
-import type { TenantDashboardError } from './errors.js';
+import { TenantDashboardError } from './errors.js';
 import type { EmbedToken } from './fetch-token.js';
 import { originOf, readFrameMessage, setTokenMessage } from './messages.js';
 import {
@@ -33,7 +33,7 @@ export interface TenantDashboardProps extends UseEmbedTokenOptions {
   autoHeight?: boolean;
   /** The frame finished loading a dashboard page. */
   onLoad?: () => void;
-  /** A token fetch failed, or the configuration is unusable; `error.code` is stable. */
+  /** A token fetch failed, the embed page refused the dashboard, or the configuration is unusable; `error.code` is stable. */
   onError?: (error: TenantDashboardError) => void;
   /** A newer token replaced the previous one. */
   onTokenRefresh?: (token: EmbedToken) => void;
@@ -71,23 +71,31 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
 
   const [frameState, setFrame] = useState<Frame>();
   const [messaging, setMessaging] = useState(false);
+  // The embed page said it cannot show the dashboard (`tenantdash:error`), for the document at this URL.
+  // Its document is never shown again; `retrying` once a person asked for a new token.
+  const [embedFailure, setEmbedFailure] = useState<{
+    url: string;
+    error: TenantDashboardError;
+    retrying: boolean;
+  }>();
+  const refusedUrl = embedFailure?.url;
   const [height, setHeight] = useState<number>();
   // The token handed over by message and not yet accepted.
   const handed = useRef<EmbedToken>(undefined);
   // What the frame shows: the loaded token while it lives; otherwise (first render, another dashboard, a token
   // that died while the frame was gone) the current one at once, so a dead URL is never loaded.
   const loadedLives = (f: Frame | undefined): f is Frame =>
-    f?.key === key && now() < f.token.schedule.expiresAtMs;
+    f?.key === key && f.url !== refusedUrl && now() < f.token.schedule.expiresAtMs;
   const frame = loadedLives(frameState)
     ? frameState
-    : token && embedUrl
+    : token && embedUrl && embedUrl !== refusedUrl
       ? { key, url: embedUrl, token }
       : undefined;
   const origin = originOf(frame?.url);
   const live = useLatest({ token, frame });
 
   useEffect(() => {
-    if (!token || !embedUrl) return;
+    if (!token || !embedUrl || embedUrl === refusedUrl) return;
     if (!loadedLives(frameState)) {
       // A new document: it has to say `ready` again before it gets tokens by message.
       setFrame({ key, url: embedUrl, token });
@@ -116,7 +124,7 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
     if (delay <= 0) return swap();
     const id = setTimeout(swap, delay);
     return () => clearTimeout(id);
-  }, [token, embedUrl, frameState, key, messaging, origin, now, live]);
+  }, [token, embedUrl, frameState, key, messaging, origin, now, live, refusedUrl]);
 
   useEffect(() => {
     if (!origin) return;
@@ -136,6 +144,16 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
           const accepted = handed.current;
           if (accepted)
             setFrame((f) => (f && f.token.receivedAt < accepted.receivedAt ? { ...f, token: accepted } : f));
+          break;
+        }
+        case 'tenantdash:error': {
+          const url = live.current.frame?.url;
+          const error = new TenantDashboardError(
+            'EMBED_ERROR',
+            `The embed page refused the dashboard: ${message.code}`,
+            { status: message.status, serverCode: message.code },
+          );
+          if (url) setEmbedFailure({ url, error, retrying: false });
           break;
         }
         case 'tenantdash:token-rejected':
@@ -170,9 +188,16 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
     return () => window.removeEventListener('message', onMessage);
   }, [origin, refresh, latest, live, now]);
 
+  const embedError = embedFailure && !embedFailure.retrying ? embedFailure.error : undefined;
+  const shownError = embedError ?? error;
   useEffect(() => {
-    if (error) latest.current.onError?.(error);
-  }, [error, latest]);
+    if (shownError) latest.current.onError?.(shownError);
+  }, [shownError, latest]);
+  // After the page refused its token: a new token, in a new document.
+  const retry = () => {
+    setEmbedFailure((failure) => failure && { ...failure, retrying: true });
+    refresh();
+  };
 
   const previous = useRef<EmbedToken>(undefined);
   useEffect(() => {
@@ -183,7 +208,13 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
 
   let state: TenantDashboardState = result.status;
   let content: ReactNode;
-  if (result.status === 'ready' && frame) {
+  if (embedError && result.status === 'ready') {
+    state = 'error';
+    content = renderError({ error: embedError, retry });
+  } else if (result.status === 'ready' && !frame) {
+    state = 'loading';
+    content = renderLoading();
+  } else if (result.status === 'ready' && frame) {
     if (result.isRefreshing) state = 'refreshing';
     else if (error) state = 'refresh-failed';
     content = (
@@ -205,7 +236,7 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
         }}
       />
     );
-  } else if (result.status === 'error' && error) content = renderError({ error, retry: refresh });
+  } else if (result.status === 'error' && error) content = renderError({ error, retry });
   else if (result.status === 'expired') content = renderExpired({ retry: refresh });
   else content = renderLoading();
 

@@ -1,9 +1,15 @@
 import { QueryClient, QueryClientContext } from '@tanstack/react-query';
-import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { FetchToken, TokenEndpointOptions } from './fetch-token.js';
+import { EMBED_TOKEN_QUERY_SCOPE } from './query-key.js';
 
 /** Settings shared by every dashboard and hook below a TenantDashProvider; props override them. */
 export interface TenantDashSettings extends TokenEndpointOptions {
+  /**
+   * Who is signed in (a user or session id; not a secret). Tokens are cached per user, and when it changes
+   * the previous user's tokens are dropped. Without it a token lives only as long as its dashboards.
+   */
+  userKey?: string | undefined;
   fetchToken?: FetchToken | undefined;
   /** Refresh this long before expiry (scaled down for short-lived tokens). Default 5 minutes. */
   refreshMarginMs?: number | undefined;
@@ -22,6 +28,7 @@ export interface TenantDashSettings extends TokenEndpointOptions {
 const SettingsContext = createContext<TenantDashSettings>({});
 
 const KEYS = [
+  'userKey',
   'tokenUrl',
   'getHeaders',
   'credentials',
@@ -44,6 +51,14 @@ export function mergeSettings(base: TenantDashSettings, over: TenantDashSettings
 export function TenantDashProvider({ children, ...settings }: TenantDashSettings & { children?: ReactNode }) {
   const parent = useContext(SettingsContext);
   const value = useMemo(() => mergeSettings(parent, settings), [parent, ...KEYS.map((key) => settings[key])]);
+  const client = useResolvedQueryClient(value.queryClient);
+  // Another person signed in on this tab: what the previous one was given goes at once, not at gc time.
+  const previousUser = useRef(value.userKey);
+  useEffect(() => {
+    const previous = previousUser.current;
+    previousUser.current = value.userKey;
+    if (previous !== undefined && previous !== value.userKey) dropTokens(client, [previous]);
+  }, [client, value.userKey]);
   return <SettingsContext.Provider value={value}>{children}</SettingsContext.Provider>;
 }
 
@@ -52,6 +67,43 @@ export function useTenantDashSettings(): TenantDashSettings {
 }
 
 let browserClient: QueryClient | undefined;
+// Every client a dashboard used in this tab, so `clearEmbedTokens()` finds them all (never on a server).
+const browserClients = new Set<WeakRef<QueryClient>>();
+
+function remember(client: QueryClient): QueryClient {
+  if (typeof window === 'undefined') return client;
+  for (const ref of browserClients) {
+    const known = ref.deref();
+    if (known === client) return client;
+    if (known === undefined) browserClients.delete(ref);
+  }
+  browserClients.add(new WeakRef(client));
+  return client;
+}
+
+function dropTokens(client: QueryClient, userKeys?: readonly string[]): void {
+  const filters = userKeys
+    ? userKeys.map((userKey) => ({ queryKey: [...EMBED_TOKEN_QUERY_SCOPE, userKey] }))
+    : [{ queryKey: [...EMBED_TOKEN_QUERY_SCOPE] }];
+  for (const filter of filters) {
+    // Cancelled first, so an answer still on its way for the previous user is thrown away, not stored.
+    void client.cancelQueries(filter);
+    client.removeQueries(filter);
+  }
+}
+
+/**
+ * Drops every embed token tenantdash holds in this tab (call it on sign-out): from `queryClient` if given,
+ * else from every QueryClient a dashboard has used. Dashboards still on screen fetch anew.
+ */
+export function clearEmbedTokens(queryClient?: QueryClient): void {
+  if (queryClient) return dropTokens(queryClient);
+  for (const ref of browserClients) {
+    const client = ref.deref();
+    if (client) dropTokens(client);
+    else browserClients.delete(ref);
+  }
+}
 
 /**
  * The explicit client, else the app's QueryClientProvider's, else one shared module-level client created on
@@ -62,13 +114,13 @@ export function useResolvedQueryClient(explicit: QueryClient | undefined): Query
   const [serverClient] = useState(() =>
     explicit || fromApp || typeof window !== 'undefined' ? undefined : new QueryClient(),
   );
-  if (explicit) return explicit;
-  if (fromApp) return fromApp;
+  if (explicit) return remember(explicit);
+  if (fromApp) return remember(fromApp);
   if (serverClient) return serverClient;
   if (!browserClient) {
     browserClient = new QueryClient();
     // What QueryClientProvider would do: listen for focus and network changes.
     browserClient.mount();
   }
-  return browserClient;
+  return remember(browserClient);
 }

@@ -1,12 +1,15 @@
 import { MAX_EMBED_TOKEN_LENGTH } from '@tenantdash/core';
-import { TenantDashboardError } from './errors.js';
+import { TenantDashboardError, type TenantDashboardErrorCode } from './errors.js';
 import { computeTokenSchedule, type TokenSchedule } from './schedule.js';
 
-/** The token server's JSON answer (see apps/server): `embed_url` is optional. */
+/** The token server's JSON answer: `embed_url` and `expires_in` are optional. */
 export interface EmbedTokenResponse {
   token: string;
   dashboard_id: string;
+  /** Unix seconds on the server's clock (the token's `valid_until`). */
   expires_at: number;
+  /** Whole seconds the token has left, counted by the server (as in OAuth 2.0): immune to clock skew. */
+  expires_in?: number | undefined;
   embed_url?: string | undefined;
 }
 
@@ -20,8 +23,8 @@ export interface FetchTokenRequest {
 }
 
 /**
- * A team's own way to get a token. Return the `Response` (then its status and `Date` header are used: clock
- * skew is corrected only that way) or the parsed JSON body.
+ * A team's own way to get a token. Return the `Response` (then its status, error code, `Retry-After` and
+ * `Date` headers are used) or the parsed JSON body (then send `expires_in` so clock skew cannot matter).
  */
 export type FetchToken = (request: FetchTokenRequest) => Promise<Response | EmbedTokenResponse>;
 
@@ -41,21 +44,34 @@ export interface EmbedToken {
   /** Unix seconds, server clock, as the server sent it. */
   expiresAt: number;
   embedUrl: string | undefined;
+  /** Local time (ms) the answer arrived. */
   receivedAt: number;
   schedule: TokenSchedule;
 }
 
 export const DEFAULT_TOKEN_URL = '/api/v1/dashboards/iframe-token';
 
+/** The URL's origin when it is not the page's own (then CORS decides whether we may read the answer). */
+function foreignOrigin(url: string): string | undefined {
+  if (typeof location === 'undefined') return undefined;
+  try {
+    const { origin } = new URL(url, location.href);
+    return origin === location.origin ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function requestToken(
   request: FetchTokenRequest,
   options: TokenEndpointOptions,
 ): Promise<Response> {
+  const url = options.tokenUrl ?? DEFAULT_TOKEN_URL;
   const headers = { 'content-type': 'application/json', ...(await options.getHeaders?.()) };
   const body: Record<string, string> = { tenant_id: request.tenantId };
   if (request.dashboardId !== undefined) body.dashboard_id = request.dashboardId;
   try {
-    return await fetch(options.tokenUrl ?? DEFAULT_TOKEN_URL, {
+    return await fetch(url, {
       method: 'POST',
       headers,
       body: JSON.stringify(body),
@@ -63,15 +79,64 @@ export async function requestToken(
       cache: 'no-store',
     });
   } catch {
-    throw new TenantDashboardError('NETWORK_ERROR', 'The token endpoint could not be reached');
+    // A browser reports a CORS refusal exactly like a dead network: only the page's origin tells them apart.
+    const foreign = foreignOrigin(url);
+    throw new TenantDashboardError(
+      'NETWORK_ERROR',
+      foreign
+        ? `The token endpoint ${foreign} is unreachable or not allowed by CORS (check CORS_ORIGINS)`
+        : 'The token endpoint could not be reached: check your connection',
+    );
   }
 }
 
-function statusError(status: number): TenantDashboardError {
-  if (status === 401)
-    return new TenantDashboardError('UNAUTHORIZED', 'Not signed in to the token endpoint', 401);
-  if (status === 403) return new TenantDashboardError('FORBIDDEN', 'Not allowed to view this dashboard', 403);
-  return new TenantDashboardError('TOKEN_FETCH_FAILED', `The token endpoint answered ${status}`, status);
+/** The token server's error codes that get a code of their own here; the rest go by status. */
+const SERVER_CODES: Partial<Record<string, TenantDashboardErrorCode>> = {
+  TENANT_DISABLED: 'TENANT_DISABLED',
+  TENANT_NOT_FOUND: 'TENANT_NOT_FOUND',
+  DASHBOARD_NOT_FOUND: 'DASHBOARD_NOT_FOUND',
+  NO_DEFAULT_DASHBOARD: 'DASHBOARD_NOT_FOUND',
+};
+const STATUS_CODES: Partial<Record<number, TenantDashboardErrorCode>> = {
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  429: 'RATE_LIMITED',
+};
+/** Codes travel into the cache and callbacks: only a plain upper-case code is kept, never free text. */
+const SAFE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** `Retry-After` as delta-seconds or an HTTP date, in ms from `now`. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const text = value.trim();
+  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+async function statusError(answer: Response, now: number): Promise<TenantDashboardError> {
+  const { status } = answer;
+  let serverCode: string | undefined;
+  try {
+    const body = (await answer.json()) as { code?: unknown } | null;
+    if (typeof body?.code === 'string' && SAFE_CODE.test(body.code)) serverCode = body.code;
+  } catch {
+    // No JSON body: the status alone decides.
+  }
+  const code =
+    (serverCode !== undefined && status >= 400 && status < 500 ? SERVER_CODES[serverCode] : undefined) ??
+    STATUS_CODES[status] ??
+    'TOKEN_FETCH_FAILED';
+  const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), now);
+  return new TenantDashboardError(
+    code,
+    `The token endpoint answered ${status}${serverCode ? ` ${serverCode}` : ''}`,
+    {
+      status,
+      serverCode,
+      retryAfterMs,
+    },
+  );
 }
 
 const invalid = (why: string) => new TenantDashboardError('INVALID_RESPONSE', `Bad token response: ${why}`);
@@ -87,16 +152,20 @@ function isResponse(value: unknown): value is Response {
   );
 }
 
-/** Checks an answer and works out its schedule; `now` is read when the answer is in. */
+/**
+ * Checks an answer and works out its schedule; `now` is read when the answer is in. `requestedAt` is the
+ * local time the request started (what `expires_in` is counted from, conservatively).
+ */
 export async function readToken(
   answer: Response | EmbedTokenResponse,
   now: () => number,
   marginMs: number | undefined,
+  requestedAt?: number,
 ): Promise<EmbedToken> {
   let body: unknown = answer;
   let serverDate: number | undefined;
   if (isResponse(answer)) {
-    if (!answer.ok) throw statusError(answer.status);
+    if (!answer.ok) throw await statusError(answer, now());
     const date = answer.headers.get('date');
     serverDate = date ? Date.parse(date) : undefined;
     try {
@@ -107,16 +176,29 @@ export async function readToken(
   }
   const receivedAt = now();
   const data = (body ?? {}) as Partial<Record<keyof EmbedTokenResponse, unknown>>;
-  const { token, dashboard_id, expires_at, embed_url } = data;
+  const { token, dashboard_id, expires_at, expires_in, embed_url } = data;
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_EMBED_TOKEN_LENGTH) {
     throw invalid('token');
   }
   if (typeof dashboard_id !== 'string' || dashboard_id.length === 0) throw invalid('dashboard_id');
   if (typeof expires_at !== 'number' || !Number.isSafeInteger(expires_at)) throw invalid('expires_at');
+  if (expires_in !== undefined && expires_in !== null) {
+    if (typeof expires_in !== 'number' || !Number.isSafeInteger(expires_in)) throw invalid('expires_in');
+    // The server itself says the token is dead: no clock of ours is involved.
+    if (expires_in <= 0) throw invalid('token already expired');
+  }
   if (embed_url !== undefined && embed_url !== null && !/^https?:\/\//i.test(String(embed_url))) {
     throw invalid('embed_url');
   }
-  const schedule = computeTokenSchedule({ expiresAt: expires_at, serverDate, receivedAt, marginMs });
+  const schedule = computeTokenSchedule({
+    expiresAt: expires_at,
+    expiresIn: typeof expires_in === 'number' ? expires_in : undefined,
+    requestedAt,
+    serverDate,
+    receivedAt,
+    marginMs,
+  });
+  // Refused only on the server's own word (`expires_in`, or its `Date` header); the local clock never decides.
   if (schedule.expiresAtMs <= receivedAt) throw invalid('token already expired');
   return {
     token,

@@ -7,10 +7,11 @@ export {
 } from './TenantDashboard.js';
 export type { TenantDashboardProps, TenantDashboardState } from './TenantDashboard.js';
 
-export { useEmbedToken, embedTokenQueryKey, MAX_RETRIES, retryDelay } from './use-embed-token.js';
+export { useEmbedToken, MAX_RETRIES, retryDelay } from './use-embed-token.js';
+export { embedTokenQueryKey } from './query-key.js';
 export type { EmbedTokenStatus, UseEmbedTokenOptions, UseEmbedTokenResult } from './use-embed-token.js';
 
-export { TenantDashProvider } from './context.js';
+export { TenantDashProvider, clearEmbedTokens } from './context.js';
 export type { TenantDashSettings } from './context.js';
 
 export { DEFAULT_TOKEN_URL } from './fetch-token.js';
@@ -23,12 +24,13 @@ export type {
 } from './fetch-token.js';
 
 export { computeTokenSchedule, DEFAULT_REFRESH_MARGIN_MS, SRC_SWAP_LEAD_MS } from './schedule.js';
-export type { ScheduleInput, TokenSchedule } from './schedule.js';
+export type { ExpirySource, ScheduleInput, TokenSchedule } from './schedule.js';
 
 export { TenantDashboardError, isTenantDashboardError } from './errors.js';
-export type { TenantDashboardErrorCode } from './errors.js';
+export type { TenantDashboardErrorCode, TenantDashboardErrorDetails } from './errors.js';
 
 export { MESSAGE_VERSION } from './messages.js';
 export type { FrameMessage } from './messages.js';
 
+export { DEFAULT_ERROR_MESSAGES } from './slots.js';
 export type { ErrorSlotProps, ExpiredSlotProps } from './slots.js';

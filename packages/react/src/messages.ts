@@ -11,12 +11,19 @@ export type FrameMessage =
   | { type: 'tenantdash:token-expiring'; expiresAt: number | undefined }
   | { type: 'tenantdash:token-expired'; expiresAt: number | undefined }
   | { type: 'tenantdash:token-accepted' }
-  | { type: 'tenantdash:token-rejected' };
+  | { type: 'tenantdash:token-rejected' }
+  /** The page refused to show the dashboard; `code` is its own (e.g. `TOKEN_EXPIRED`, `TENANT_MISMATCH`). */
+  | { type: 'tenantdash:error'; code: string; status: number | undefined };
 
 const heightOf = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
 const secondsOf = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+// The page's code reaches the app's callbacks: a plain upper-case code only, never free text.
+const codeOf = (value: unknown) =>
+  typeof value === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(value) ? value : 'EMBED_REFUSED';
+const statusOf = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 400 && value < 600 ? value : undefined;
 
 /** The origin of an embed URL, or undefined when it has none we can trust. */
 export function originOf(url: string | undefined): string | undefined {
@@ -38,7 +45,7 @@ export function readFrameMessage(
   if (!frame || !origin || event.source !== frame || event.origin !== origin) return undefined;
   const data: unknown = event.data;
   if (typeof data !== 'object' || data === null) return undefined;
-  const { type, version, height, expires_at } = data as Record<string, unknown>;
+  const { type, version, height, expires_at, code, status } = data as Record<string, unknown>;
   if (version !== MESSAGE_VERSION || typeof type !== 'string') return undefined;
   switch (type) {
     case 'tenantdash:ready':
@@ -49,6 +56,8 @@ export function readFrameMessage(
     case 'tenantdash:token-accepted':
     case 'tenantdash:token-rejected':
       return { type };
+    case 'tenantdash:error':
+      return { type, code: codeOf(code), status: statusOf(status) };
     case 'tenantdash:resize': {
       const h = heightOf(height);
       return h === undefined ? undefined : { type, height: h };

@@ -44,11 +44,20 @@ const hidden: CSSProperties = {
   whiteSpace: 'nowrap',
 };
 
-const MESSAGES: Partial<Record<TenantDashboardErrorCode, string>> = {
+/** What the end user reads for each code; an app that wants other words passes `renderError`. */
+export const DEFAULT_ERROR_MESSAGES: Readonly<Record<TenantDashboardErrorCode, string>> = {
   UNAUTHORIZED: 'Your session has ended. Sign in again to see this dashboard.',
   FORBIDDEN: 'You do not have access to this dashboard.',
+  TENANT_DISABLED: 'This workspace’s analytics have been turned off by an administrator.',
+  TENANT_NOT_FOUND: 'This dashboard is not available.',
+  DASHBOARD_NOT_FOUND: 'This dashboard is not available.',
+  RATE_LIMITED: 'Too many requests. The dashboard will try again shortly.',
   NETWORK_ERROR: 'The dashboard could not be reached. Check your connection and try again.',
   TOKEN_EXPIRED: 'This dashboard session has expired.',
+  EMBED_ERROR: 'The dashboard could not be shown.',
+  TOKEN_FETCH_FAILED: 'The dashboard could not be loaded.',
+  INVALID_RESPONSE: 'The dashboard could not be loaded.',
+  CONFIG_INVALID: 'The dashboard could not be loaded.',
 };
 
 export function DefaultLoading(): ReactNode {
@@ -66,7 +75,7 @@ export function DefaultLoading(): ReactNode {
 export function DefaultError({ error, retry }: ErrorSlotProps): ReactNode {
   return (
     <div role="alert" className="tenantdash-error" data-code={error.code} style={box}>
-      <p style={{ margin: 0 }}>{MESSAGES[error.code] ?? 'The dashboard could not be loaded.'}</p>
+      <p style={{ margin: 0 }}>{DEFAULT_ERROR_MESSAGES[error.code]}</p>
       <button type="button" style={button} onClick={retry}>
         Try again
       </button>
@@ -77,7 +86,7 @@ export function DefaultError({ error, retry }: ErrorSlotProps): ReactNode {
 export function DefaultExpired({ retry }: ExpiredSlotProps): ReactNode {
   return (
     <div role="alert" className="tenantdash-expired" style={box}>
-      <p style={{ margin: 0 }}>{MESSAGES.TOKEN_EXPIRED}</p>
+      <p style={{ margin: 0 }}>{DEFAULT_ERROR_MESSAGES.TOKEN_EXPIRED}</p>
       <button type="button" style={button} onClick={retry}>
         Reload dashboard
       </button>

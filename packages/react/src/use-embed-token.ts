@@ -7,8 +7,9 @@ import {
   useTenantDashSettings,
   type TenantDashSettings,
 } from './context.js';
-import { TenantDashboardError, isRetryable, isTenantDashboardError } from './errors.js';
+import { TenantDashboardError, isRetryable, isRevocation, isTenantDashboardError } from './errors.js';
 import { readToken, requestToken, type EmbedToken } from './fetch-token.js';
+import { embedTokenQueryKey } from './query-key.js';
 import { REFRESH_RETRY_INTERVAL_MS } from './schedule.js';
 import { useLatest } from './use-latest.js';
 
@@ -16,11 +17,21 @@ import { useLatest } from './use-latest.js';
 export const MAX_RETRIES = 3;
 export const RETRY_BASE_DELAY_MS = 1000;
 export const RETRY_MAX_DELAY_MS = 30 * 1000;
-/** How long an unused token stays cached (in memory only) after its last dashboard unmounts. */
+/**
+ * How long an unused token stays cached (in memory only) after its last dashboard unmounts, when the host
+ * names its user (`userKey`). Without one a token goes with its last dashboard: nothing is kept that the
+ * next person on the same tab could be shown.
+ */
 export const TOKEN_CACHE_MS = 60 * 1000;
+/** A `Retry-After` longer than this is not waited out in one go. */
+export const RETRY_AFTER_MAX_MS = 10 * 60 * 1000;
 
-export const retryDelay = (attempt: number) =>
-  Math.min(RETRY_BASE_DELAY_MS * 2 ** attempt, RETRY_MAX_DELAY_MS);
+/** Exponential backoff, unless the server said how long to wait (`Retry-After`, e.g. with a 429). */
+export const retryDelay = (attempt: number, error?: unknown) => {
+  const asked = isTenantDashboardError(error) ? error.retryAfterMs : undefined;
+  if (asked !== undefined) return Math.min(asked, RETRY_AFTER_MAX_MS);
+  return Math.min(RETRY_BASE_DELAY_MS * 2 ** attempt, RETRY_MAX_DELAY_MS);
+};
 
 export interface UseEmbedTokenOptions extends TenantDashSettings {
   tenantId: string;
@@ -53,10 +64,6 @@ function toError(error: unknown): TenantDashboardError {
   return new TenantDashboardError('TOKEN_FETCH_FAILED', 'The token could not be fetched');
 }
 
-export function embedTokenQueryKey(tenantId: string, dashboardId: string | undefined, tokenUrl?: string) {
-  return ['tenantdash', 'embed-token', tenantId, dashboardId ?? null, tokenUrl ?? null] as const;
-}
-
 /** Fetches and keeps refreshing an embed token; for apps that render their own frame. */
 export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResult {
   const settings = mergeSettings(useTenantDashSettings(), options);
@@ -68,12 +75,13 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
 
   const query = useQuery<EmbedToken, unknown>(
     {
-      queryKey: embedTokenQueryKey(tenantId, dashboardId, settings.tokenUrl),
+      queryKey: embedTokenQueryKey(tenantId, dashboardId, settings.tokenUrl, settings.userKey),
       queryFn: async () => {
         const { settings: s, now: clock } = latest.current;
         const request = { tenantId, dashboardId };
+        const requestedAt = clock();
         const answer = s.fetchToken ? await s.fetchToken(request) : await requestToken(request, s);
-        return readToken(answer, clock, refreshMarginMs);
+        return readToken(answer, clock, refreshMarginMs, requestedAt);
       },
       enabled: enabled && tenantId.length > 0,
       // Fresh until its refresh time; visibility and reconnect refetch only a stale token.
@@ -82,11 +90,14 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
         return data ? Math.max(0, data.schedule.refreshAtMs - data.receivedAt) : 0;
       },
       // The refresh timer. React Query skips it while the tab is hidden (no polling in the background).
+      // A revoked token waits for a person to press retry; a failed refresh is retried while the token lives.
       refetchInterval: (q) => {
-        const data = q.state.data;
-        if (!data) return false;
+        const { data, error: failure } = q.state;
+        if (!data || isRevocation(failure)) return false;
         const due = data.schedule.refreshAtMs - latest.current.now();
-        return due > 0 ? due : REFRESH_RETRY_INTERVAL_MS;
+        if (due > 0) return due;
+        const asked = isTenantDashboardError(failure) ? (failure.retryAfterMs ?? 0) : 0;
+        return Math.max(REFRESH_RETRY_INTERVAL_MS, Math.min(asked, RETRY_AFTER_MAX_MS));
       },
       refetchIntervalInBackground: false,
       refetchOnWindowFocus: true,
@@ -94,7 +105,7 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
       retry: (count, error) =>
         count < (latest.current.settings.maxRetries ?? MAX_RETRIES) && isRetryable(error),
       retryDelay,
-      gcTime: TOKEN_CACHE_MS,
+      gcTime: settings.userKey === undefined ? 0 : TOKEN_CACHE_MS,
     },
     client,
   );
@@ -142,8 +153,10 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
 
   const error =
     built.error ?? (query.error === null || query.error === undefined ? undefined : toError(query.error));
+  // The server refused this user the tenant (kill switch, membership gone): the token it holds comes down now.
+  const revoked = isRevocation(query.error);
   let status: EmbedTokenStatus;
-  if (built.error) status = 'error';
+  if (built.error || revoked) status = 'error';
   else if (data && !expired) status = 'ready';
   // A dead token being replaced shows as loading, unless the last attempt failed: no flicker per retry.
   else if (data && expired) status = query.isFetching && !error ? 'loading' : 'expired';

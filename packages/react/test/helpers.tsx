@@ -30,6 +30,14 @@ export function statusAnswer(status: number): Response {
   });
 }
 
+/** An error answer in the token server's shape (`{ statusCode, code, error, message }`). */
+export function errorAnswer(status: number, code: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ statusCode: status, code, error: 'Error', message: code }), {
+    status,
+    headers: { 'content-type': 'application/json', date: new Date().toUTCString(), ...headers },
+  });
+}
+
 /** A fetchToken whose every call mints a token living `ttlSeconds` from the (fake) current time. */
 export function mintingFetch(ttlSeconds: number, extra: Partial<EmbedTokenResponse> = {}) {
   let n = 0;

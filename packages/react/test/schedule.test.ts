@@ -4,8 +4,10 @@ import {
   DEFAULT_REFRESH_MARGIN_MS,
   MIN_REFRESH_DELAY_MS,
   SRC_SWAP_LEAD_MS,
+  UNKNOWN_SKEW_LIFETIME_MS,
 } from '../src/schedule.js';
 
+const MIN = 60_000;
 const NOW = 1_700_000_000_000;
 const S = NOW / 1000;
 
@@ -14,6 +16,7 @@ describe('computeTokenSchedule', () => {
     const s = computeTokenSchedule({ expiresAt: S + 3600, receivedAt: NOW });
     expect(s).toEqual({
       skewMs: 0,
+      source: 'local-clock',
       expiresAtMs: NOW + 3_600_000,
       refreshAtMs: NOW + 3_600_000 - DEFAULT_REFRESH_MARGIN_MS,
       swapSrcAtMs: NOW + 3_600_000 - SRC_SWAP_LEAD_MS,
@@ -69,8 +72,41 @@ describe('computeTokenSchedule', () => {
     );
   });
 
-  it('refreshes at once a token that is already dead on arrival', () => {
-    const s = computeTokenSchedule({ expiresAt: S - 10, receivedAt: NOW });
+  it('refreshes at once a token the server clock (Date) says is dead on arrival', () => {
+    const s = computeTokenSchedule({ expiresAt: S - 10, serverDate: NOW, receivedAt: NOW });
+    expect(s.source).toBe('date-header');
     expect(s.refreshAtMs).toBe(NOW);
+  });
+
+  it.each([
+    ['15 min ahead', 15 * MIN],
+    ['15 min behind', -15 * MIN],
+    ['2 h ahead', 120 * MIN],
+    ['2 h behind', -120 * MIN],
+  ])('schedules from expires_in whatever the local clock says (%s)', (_name, skew) => {
+    // The server issued the token at its NOW with 120 s to live; the browser's clock reads NOW + skew.
+    const requestedAt = NOW + skew;
+    const receivedAt = requestedAt + 300;
+    const s = computeTokenSchedule({
+      expiresAt: S + 120,
+      expiresIn: 120,
+      requestedAt,
+      // A Date header that disagrees is not used when expires_in is there.
+      serverDate: NOW + 99 * MIN,
+      receivedAt,
+    });
+    expect(s.source).toBe('expires_in');
+    // Counted from when the request left: never later than the real expiry, on the local clock.
+    expect(s.expiresAtMs).toBe(requestedAt + 120_000);
+    expect(s.skewMs).toBe(skew);
+    // A quarter of what is left on arrival.
+    expect(s.refreshAtMs).toBe(requestedAt + 120_000 - (120_000 - 300) / 4);
+  });
+
+  it('gives a token the local clock alone calls dead UNKNOWN_SKEW_LIFETIME_MS instead of refusing it', () => {
+    const s = computeTokenSchedule({ expiresAt: S - 900, receivedAt: NOW });
+    expect(s.source).toBe('assumed');
+    expect(s.expiresAtMs).toBe(NOW + UNKNOWN_SKEW_LIFETIME_MS);
+    expect(s.refreshAtMs).toBe(NOW + UNKNOWN_SKEW_LIFETIME_MS * 0.75);
   });
 });
