@@ -1,3 +1,4 @@
+import { clearEmbedTokens, TenantDashProvider } from '@tenantdash/react';
 import { useState } from 'react';
 import { AdminView } from './AdminView';
 import { DashboardPanel } from './DashboardPanel';
@@ -7,6 +8,8 @@ import { SignIn } from './SignIn';
 export function App() {
   const [session, setSession] = useState<Session | undefined>(loadSession);
   const change = (next: Session | undefined) => {
+    // Signing out (or in as someone else): nothing fetched for this user may be shown to the next one.
+    if (next?.user.email !== session?.user.email) clearEmbedTokens();
     saveSession(next);
     setSession(next);
   };
@@ -30,9 +33,12 @@ export function App() {
         )}
       </header>
       <main className="content">
-        {!session && <SignIn onSignedIn={change} />}
-        {session?.user.admin && <AdminView session={session} />}
-        {session && !session.user.admin && <TenantHome session={session} />}
+        {/* Tokens are cached per user: another user on this tab never gets this one's. */}
+        <TenantDashProvider userKey={session?.user.email}>
+          {!session && <SignIn onSignedIn={change} />}
+          {session?.user.admin && <AdminView session={session} />}
+          {session && !session.user.admin && <TenantHome session={session} />}
+        </TenantDashProvider>
       </main>
       <footer className="footer">
         Demo host app for tenantdash · dashboards served by the local Papermap sandbox

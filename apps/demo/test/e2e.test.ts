@@ -327,6 +327,62 @@ describe('the demo in Chromium', () => {
     await screenshot(page, 'new-tenant-user-fabrikam');
   }, 90_000);
 
+  it('another user signing in on the same tab gets a token of their own, never the previous one', async () => {
+    const page = await newPage();
+    const tokenCalls: { authorization: string | undefined; token: string }[] = [];
+    page.on('response', async (response) => {
+      if (!response.url().endsWith('/api/v1/dashboards/iframe-token') || response.status() !== 200) return;
+      const body = (await response.json()) as { token: string };
+      tokenCalls.push({ authorization: response.request().headers().authorization, token: body.token });
+    });
+    await signIn(page, { email: 'alice@northwind.test' });
+    expect((await shownDashboard(page)).tenant).toBe('northwind');
+    const alice = `Bearer ${await sessionToken(page)}`;
+    await signOut(page);
+    const before = tokenCalls.length;
+    // Someone else, on the same tab, for the same tenant (whose token Alice's would have opened).
+    await signIn(page, { tenantId: 'northwind' });
+    expect((await shownDashboard(page)).tenant).toBe('northwind');
+    const other = `Bearer ${await sessionToken(page)}`;
+    expect(other).not.toBe(alice);
+    const after = tokenCalls.slice(before);
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    expect(after.every((call) => call.authorization === other)).toBe(true);
+    // The frame shows the token minted for the new user's request.
+    const src = await page.locator('.tenantdash iframe').getAttribute('src');
+    expect(after.map((call) => call.token)).toContain(
+      new URL(src ?? 'about:blank').searchParams.get('embedded-token'),
+    );
+    await signOut(page);
+  });
+
+  it('disabling a tenant takes its open dashboard down at the next refresh, with the disabled message', async () => {
+    const page = await newPage();
+    await signIn(page, { email: 'alice@northwind.test' });
+    expect((await shownDashboard(page)).tenant).toBe('northwind');
+    const admin = (action: 'disable' | 'enable') =>
+      fetch(`${serverUrl(settings)}/api/v1/tenants/northwind/${action}`, {
+        method: 'POST',
+        headers: { 'x-admin-key': settings.adminApiKey },
+      });
+    expect((await admin('disable')).status).toBe(200);
+    try {
+      // The next refresh (a quarter of the 60 s lifetime ahead) is refused: the dashboard goes at once.
+      const alert = page.locator(
+        '.tenantdash[data-state="error"] [role="alert"][data-code="TENANT_DISABLED"]',
+      );
+      await alert.waitFor({ timeout: (TTL_SECONDS + 10) * 1000 });
+      expect(await alert.textContent()).toContain('turned off by an administrator');
+      expect(await page.locator('.tenantdash iframe').count()).toBe(0);
+      expect(await page.getByTestId('last-error').textContent()).toBe('TENANT_DISABLED');
+      await screenshot(page, 'tenant-disabled-dashboard-down');
+    } finally {
+      expect((await admin('enable')).status).toBe(200);
+    }
+    await page.locator('.tenantdash').getByRole('button', { name: 'Try again' }).click();
+    expect((await shownDashboard(page)).tenant).toBe('northwind');
+  }, 120_000);
+
   it('keeps the dashboard on screen across several token refreshes without reloading the frame', async () => {
     const page = await newPage();
     let frameNavigations = 0;
