@@ -4,6 +4,7 @@
 // against it and run.
 import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -21,6 +22,7 @@ import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = join(pkgDir, '..', '..');
 const require = createRequire(import.meta.url);
 
 let tmp: string;
@@ -139,6 +141,21 @@ describe('the packed @tenantdash/core', () => {
       );
     }
   }, 60_000);
+
+  it('has a README that names no monorepo file npm users cannot see, and links only to what exists', () => {
+    const readme = readFileSync(join(unpacked, 'README.md'), 'utf8');
+    const repoLink =
+      /\[[^\]]*\]\(https:\/\/github\.com\/tenantdash\/tenantdash(?:\/(?:blob|tree)\/main\/([^)#]+))?[^)]*\)/g;
+    for (const [, path] of readme.matchAll(repoLink)) {
+      if (path !== undefined) expect(existsSync(join(repoRoot, path)), path).toBe(true);
+    }
+    const prose = readme.replace(repoLink, '');
+    expect(
+      prose.match(/\b(apps|src|test|bench|scripts|packages)\/|PROTOCOL\.md|shared folder|root README/g),
+    ).toBe(null);
+    expect(readme.match(/\]\((?!https:\/\/|#)[^)]*\)/g)).toBe(null);
+    expect(readme).toMatch(/npm i @tenantdash\/core/);
+  });
 
   const consumers = [
     { name: 'CommonJS, module node16', type: 'commonjs', module: 'node16', resolution: 'node16', run: true },
