@@ -1,0 +1,253 @@
+/**
+ * Browser clocks that are wrong, in real Chromium: the dashboard must reach `ready`, and every refresh must
+ * reach the token server before the token it replaces expires there, with the browser's clock 15 min or 2 h
+ * ahead or behind, the token server on the page's origin (through a proxy) or on another origin (CORS), and
+ * 120 s or 3600 s tokens.
+ *
+ * Time is moved on both sides at once, so an hour-long token needs no hour: the sandbox and the token servers
+ * run in this process on one injected clock (`serverNow`), and Chromium's clock (Playwright's, page and frame
+ * alike) starts `shift` away from it. Each refresh cycle jumps both forward to 5 s before the current token's
+ * server-side expiry: the refresh, due earlier, must fire on that jump and land before the expiry.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSandbox } from '@tenantdash/sandbox';
+import { buildApp, loadConfig } from '@tenantdash/server';
+import react from '@vitejs/plugin-react';
+import { SignJWT } from 'jose';
+import { chromium, type Browser, type Response as PageResponse } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'skew-host');
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const TTLS = [120, 3600] as const;
+const SHIFTS = { '+15 min': 15 * MIN, '−15 min': -15 * MIN, '+2 h': 2 * HOUR, '−2 h': -2 * HOUR };
+const WORKSPACE = { id: 'ws_skew', keyId: 'ak_skew', secret: 'sk_skew_0123456789abcdef0123456789abcdef' };
+const JWT = { secret: 'clock-skew-test-jwt-secret-0123456789', issuer: 'skew-idp', audience: 'tenantdash' };
+const ADMIN_KEY = 'clock-skew-test-admin-key-0123456789';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** The one clock of the sandbox and both token servers; moved forward by the test. */
+let offsetMs = 0;
+const serverNow = () => Date.now() + offsetMs;
+
+const dir = mkdtempSync(join(tmpdir(), 'tenantdash-skew-'));
+const hostBuild = join(dir, 'host');
+let host: Server;
+let hostOrigin = '';
+let sandbox: FastifyInstance;
+const servers = new Map<number, { app: FastifyInstance; url: string }>();
+let browser: Browser;
+let userJwt = '';
+
+type FastifyInstance = Awaited<ReturnType<typeof buildSandbox>>;
+const listenUrl = (app: FastifyInstance) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+/** The built host page, and `/ttl-<n>/api/…` passed to that token server: the same-origin setup. */
+function startHost(): Promise<void> {
+  host = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://host');
+      const proxied = /^\/ttl-(\d+)(\/api\/.*)$/.exec(url.pathname);
+      if (proxied) {
+        const target = servers.get(Number(proxied[1]));
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        const upstream = await fetch(`${target?.url}${proxied[2]}`, {
+          method: request.method ?? 'GET',
+          headers: {
+            'content-type': request.headers['content-type'] ?? 'application/json',
+            authorization: request.headers.authorization ?? '',
+          },
+          ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+        });
+        const headers: Record<string, string> = {};
+        for (const name of ['content-type', 'date', 'cache-control', 'retry-after']) {
+          const value = upstream.headers.get(name);
+          if (value !== null) headers[name] = value;
+        }
+        response.writeHead(upstream.status, headers).end(Buffer.from(await upstream.arrayBuffer()));
+        return;
+      }
+      const file = normalize(join(hostBuild, url.pathname === '/' ? 'index.html' : url.pathname));
+      if (!file.startsWith(hostBuild)) return response.writeHead(404).end();
+      try {
+        const body = readFileSync(file);
+        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        response.end(body);
+      } catch {
+        response.writeHead(404).end();
+      }
+    })().catch(() => response.writeHead(502).end());
+  });
+  return new Promise((done) => host.listen(0, '127.0.0.1', () => done()));
+}
+
+async function startTokenServer(ttl: number): Promise<void> {
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${join(dir, `server-${ttl}.sqlite`)}`,
+    PAPERMAP_API_URL: `${listenUrl(sandbox)}/`,
+    PAPERMAP_EMBED_URL: `${listenUrl(sandbox)}/embedded/dashboard`,
+    PAPERMAP_WORKSPACE_ID: WORKSPACE.id,
+    PAPERMAP_API_KEY_ID: WORKSPACE.keyId,
+    PAPERMAP_SECRET_KEY: WORKSPACE.secret,
+    AUTH_JWT_SECRET: JWT.secret,
+    AUTH_ISSUER: JWT.issuer,
+    AUTH_AUDIENCE: JWT.audience,
+    AUTH_TENANTS_CLAIM: 'tenants',
+    ADMIN_API_KEYS: ADMIN_KEY,
+    EMBED_TOKEN_TTL_SECONDS: String(ttl),
+    CORS_ORIGINS: hostOrigin,
+    LOG_LEVEL: 'warn',
+  });
+  const app = await buildApp(config, { now: serverNow, logStream: { write: () => undefined } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = listenUrl(app);
+  servers.set(ttl, { app, url });
+  const created = await fetch(`${url}/api/v1/dashboards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-admin-key': ADMIN_KEY },
+    body: JSON.stringify({ tenant_id: 'northwind', name: 'Northwind sales' }),
+  });
+  if (created.status !== 201) throw new Error(`provisioning answered ${created.status}`);
+}
+
+beforeAll(async () => {
+  await build({
+    root: hostDir,
+    configFile: false,
+    logLevel: 'error',
+    plugins: [react()],
+    build: { outDir: hostBuild, emptyOutDir: true },
+  });
+  await startHost();
+  hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  sandbox = await buildSandbox({
+    databasePath: ':memory:',
+    seedDemo: false,
+    logger: false,
+    now: serverNow,
+    workspaces: [
+      {
+        id: WORKSPACE.id,
+        apiKeys: [{ id: WORKSPACE.keyId, secret: WORKSPACE.secret }],
+        allowedOrigins: [hostOrigin],
+      },
+    ],
+  });
+  await sandbox.listen({ port: 0, host: '127.0.0.1' });
+  for (const ttl of TTLS) await startTokenServer(ttl);
+  userJwt = await new SignJWT({ tenants: ['northwind'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('skewed-user')
+    .setIssuer(JWT.issuer)
+    .setAudience(JWT.audience)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(JWT.secret));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  for (const { app } of servers.values()) await app.close();
+  await sandbox?.close();
+  await new Promise((done) => (host ? host.close(done) : done(undefined)));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const isTokenAnswer = (response: PageResponse) =>
+  response.url().endsWith('/api/v1/dashboards/iframe-token') && response.request().method() === 'POST';
+
+describe('refreshes land before the server-side expiry, whatever the browser clock says', () => {
+  const cases = TTLS.flatMap((ttl) =>
+    (['same-origin', 'cross-origin'] as const).flatMap((origin) =>
+      Object.entries(SHIFTS).map(([name, shift]) => ({ ttl, origin, name, shift })),
+    ),
+  );
+
+  it.each(cases)(
+    '$ttl s tokens, $origin token server, browser clock $name',
+    async ({ ttl, origin, shift }) => {
+      offsetMs = 0;
+      const server = servers.get(ttl);
+      if (!server) throw new Error(`no ${ttl} s server`);
+      const tokenUrl =
+        origin === 'same-origin'
+          ? `/ttl-${ttl}/api/v1/dashboards/iframe-token`
+          : `${server.url}/api/v1/dashboards/iframe-token`;
+      const context = await browser.newContext();
+      try {
+        await context.clock.install({ time: serverNow() + shift });
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+        page.on('pageerror', (error) => errors.push(error.message));
+        // When each token request reached the network, on the servers' clock.
+        const requestedAt: number[] = [];
+        page.on('request', (request) => {
+          if (request.url().endsWith('/iframe-token') && request.method() === 'POST')
+            requestedAt.push(serverNow());
+        });
+        const ready = async () => {
+          await page.locator('.tenantdash[data-state="ready"]').waitFor({ timeout: 20_000 });
+          await page
+            .frameLocator('.tenantdash iframe')
+            .locator('html[data-embed-status="ok"]')
+            .waitFor({ state: 'attached', timeout: 20_000 });
+        };
+
+        const first = page.waitForResponse(isTokenAnswer);
+        await page.goto(`${hostOrigin}/?${new URLSearchParams({ tokenUrl, jwt: userJwt })}`);
+        let current = (await (await first).json()) as { expires_at: number; expires_in: number };
+        expect(current.expires_in).toBeGreaterThanOrEqual(ttl - 1);
+        await ready();
+        expect(requestedAt).toHaveLength(1);
+
+        for (let cycle = 1; cycle <= 2; cycle += 1) {
+          // Both clocks to 5 s before this token dies on the server: its refresh was due well before.
+          const jump = current.expires_at * 1000 - 5000 - serverNow();
+          offsetMs += jump;
+          const refreshed = page.waitForResponse(isTokenAnswer, { timeout: 15_000 });
+          await context.clock.fastForward(jump);
+          const answer = await refreshed;
+          expect(answer.status()).toBe(200);
+          expect(requestedAt).toHaveLength(cycle + 1);
+          expect(requestedAt[cycle]).toBeLessThan(current.expires_at * 1000);
+          current = (await answer.json()) as typeof current;
+          await ready();
+        }
+        expect(await page.locator('.tenantdash').getAttribute('data-state')).toBe('ready');
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    60_000,
+  );
+});
