@@ -85,25 +85,33 @@ export async function requestToken(
       'NETWORK_ERROR',
       foreign
         ? `The token endpoint ${foreign} is unreachable or not allowed by CORS (check CORS_ORIGINS)`
-        : 'The token endpoint could not be reached: check your connection',
+        : 'The token endpoint could not be reached',
     );
   }
 }
 
-/** The token server's error codes that get a code of their own here; the rest go by status. */
-const SERVER_CODES: Partial<Record<string, TenantDashboardErrorCode>> = {
-  TENANT_DISABLED: 'TENANT_DISABLED',
-  TENANT_NOT_FOUND: 'TENANT_NOT_FOUND',
-  DASHBOARD_NOT_FOUND: 'DASHBOARD_NOT_FOUND',
-  NO_DEFAULT_DASHBOARD: 'DASHBOARD_NOT_FOUND',
-};
-const STATUS_CODES: Partial<Record<number, TenantDashboardErrorCode>> = {
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  429: 'RATE_LIMITED',
-};
 /** Codes travel into the cache and callbacks: only a plain upper-case code is kept, never free text. */
-const SAFE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+export const SAFE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** The token server's 4xx codes that are ours too (the rest go by status). */
+function codeFor(status: number, serverCode: string | undefined): TenantDashboardErrorCode {
+  if (status < 500) {
+    if (serverCode === 'NO_DEFAULT_DASHBOARD') return 'DASHBOARD_NOT_FOUND';
+    if (
+      serverCode === 'TENANT_DISABLED' ||
+      serverCode === 'TENANT_NOT_FOUND' ||
+      serverCode === 'DASHBOARD_NOT_FOUND'
+    )
+      return serverCode;
+  }
+  return status === 401
+    ? 'UNAUTHORIZED'
+    : status === 403
+      ? 'FORBIDDEN'
+      : status === 429
+        ? 'RATE_LIMITED'
+        : 'TOKEN_FETCH_FAILED';
+}
 
 /** `Retry-After` as delta-seconds or an HTTP date, in ms from `now`. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
@@ -123,20 +131,11 @@ async function statusError(answer: Response, now: number): Promise<TenantDashboa
   } catch {
     // No JSON body: the status alone decides.
   }
-  const code =
-    (serverCode !== undefined && status >= 400 && status < 500 ? SERVER_CODES[serverCode] : undefined) ??
-    STATUS_CODES[status] ??
-    'TOKEN_FETCH_FAILED';
-  const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), now);
-  return new TenantDashboardError(
-    code,
-    `The token endpoint answered ${status}${serverCode ? ` ${serverCode}` : ''}`,
-    {
-      status,
-      serverCode,
-      retryAfterMs,
-    },
-  );
+  return new TenantDashboardError(codeFor(status, serverCode), `The token endpoint answered ${status}`, {
+    status,
+    serverCode,
+    retryAfterMs: parseRetryAfter(answer.headers.get('retry-after'), now),
+  });
 }
 
 const invalid = (why: string) => new TenantDashboardError('INVALID_RESPONSE', `Bad token response: ${why}`);

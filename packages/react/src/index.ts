@@ -32,5 +32,5 @@ export type { TenantDashboardErrorCode, TenantDashboardErrorDetails } from './er
 export { MESSAGE_VERSION } from './messages.js';
 export type { FrameMessage } from './messages.js';
 
-export { DEFAULT_ERROR_MESSAGES } from './slots.js';
+export { DEFAULT_ERROR_MESSAGE, DEFAULT_ERROR_MESSAGES } from './slots.js';
 export type { ErrorSlotProps, ExpiredSlotProps } from './slots.js';

@@ -1,3 +1,5 @@
+import { SAFE_CODE } from './fetch-token.js';
+
 /**
  * The sandbox's postMessage extension (apps/sandbox/README.md). Real Papermap documents no messages, so
  * everything here is optional: a page that never says `ready` gets new tokens as a new `src` instead.
@@ -21,9 +23,7 @@ const secondsOf = (value: unknown) =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 // The page's code reaches the app's callbacks: a plain upper-case code only, never free text.
 const codeOf = (value: unknown) =>
-  typeof value === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(value) ? value : 'EMBED_REFUSED';
-const statusOf = (value: unknown) =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 400 && value < 600 ? value : undefined;
+  typeof value === 'string' && SAFE_CODE.test(value) ? value : 'EMBED_REFUSED';
 
 /** The origin of an embed URL, or undefined when it has none we can trust. */
 export function originOf(url: string | undefined): string | undefined {
@@ -57,7 +57,7 @@ export function readFrameMessage(
     case 'tenantdash:token-rejected':
       return { type };
     case 'tenantdash:error':
-      return { type, code: codeOf(code), status: statusOf(status) };
+      return { type, code: codeOf(code), status: secondsOf(status) };
     case 'tenantdash:resize': {
       const h = heightOf(height);
       return h === undefined ? undefined : { type, height: h };

@@ -44,21 +44,18 @@ const hidden: CSSProperties = {
   whiteSpace: 'nowrap',
 };
 
-/** What the end user reads for each code; an app that wants other words passes `renderError`. */
-export const DEFAULT_ERROR_MESSAGES: Readonly<Record<TenantDashboardErrorCode, string>> = {
+/** What the end user reads for a code (others: `DEFAULT_ERROR_MESSAGE`); replace them with `renderError`. */
+export const DEFAULT_ERROR_MESSAGES: Readonly<Partial<Record<TenantDashboardErrorCode, string>>> = {
   UNAUTHORIZED: 'Your session has ended. Sign in again to see this dashboard.',
   FORBIDDEN: 'You do not have access to this dashboard.',
   TENANT_DISABLED: 'Analytics for this account have been turned off by an administrator.',
   TENANT_NOT_FOUND: 'This dashboard is not available.',
   DASHBOARD_NOT_FOUND: 'This dashboard is not available.',
-  RATE_LIMITED: 'Too many requests. The dashboard will try again shortly.',
+  RATE_LIMITED: 'Too many requests. Trying again shortly.',
   NETWORK_ERROR: 'The dashboard could not be reached. Check your connection and try again.',
   TOKEN_EXPIRED: 'This dashboard session has expired.',
-  EMBED_ERROR: 'The dashboard could not be shown.',
-  TOKEN_FETCH_FAILED: 'The dashboard could not be loaded.',
-  INVALID_RESPONSE: 'The dashboard could not be loaded.',
-  CONFIG_INVALID: 'The dashboard could not be loaded.',
 };
+export const DEFAULT_ERROR_MESSAGE = 'The dashboard could not be loaded.';
 
 export function DefaultLoading(): ReactNode {
   return (
@@ -75,7 +72,7 @@ export function DefaultLoading(): ReactNode {
 export function DefaultError({ error, retry }: ErrorSlotProps): ReactNode {
   return (
     <div role="alert" className="tenantdash-error" data-code={error.code} style={box}>
-      <p style={{ margin: 0 }}>{DEFAULT_ERROR_MESSAGES[error.code]}</p>
+      <p style={{ margin: 0 }}>{DEFAULT_ERROR_MESSAGES[error.code] ?? DEFAULT_ERROR_MESSAGE}</p>
       <button type="button" style={button} onClick={retry}>
         Try again
       </button>

@@ -81,7 +81,7 @@ describe('requestToken', () => {
       ),
     );
     expect(error.code).toBe('NETWORK_ERROR');
-    expect(error.message).toBe('The token endpoint could not be reached: check your connection');
+    expect(error.message).toBe('The token endpoint could not be reached');
   });
 });
 
