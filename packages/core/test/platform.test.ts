@@ -2,8 +2,8 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { platform as nodePlatform } from '../src/platform/node.js';
-import { platform as webPlatform } from '../src/platform/web.js';
+import * as node from '../src/platform/node.js';
+import * as web from '../src/platform/web.js';
 import { referenceSignature } from './helpers.js';
 
 describe('platform implementations', () => {
@@ -15,25 +15,36 @@ describe('platform implementations', () => {
 
   it.each(cases)('compute the same HMAC for %j', async (secret, message) => {
     const expected = referenceSignature(secret, message, '');
-    expect(await nodePlatform.hmacSha256Hex(secret, message)).toBe(expected);
-    expect(await webPlatform.hmacSha256Hex(secret, message)).toBe(expected);
+    expect(await node.platform.hmacSha256Hex(secret, message)).toBe(expected);
+    expect(await web.platform.hmacSha256Hex(secret, message)).toBe(expected);
   });
 
   it('encode and decode base64 the same way', () => {
     const latin1 = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
-    const encoded = nodePlatform.base64FromLatin1(latin1);
-    expect(webPlatform.base64FromLatin1(latin1)).toBe(encoded);
-    expect(Array.from(webPlatform.bytesFromBase64(encoded))).toEqual(
-      Array.from(nodePlatform.bytesFromBase64(encoded)),
+    const encoded = node.platform.base64FromLatin1(latin1);
+    expect(web.platform.base64FromLatin1(latin1)).toBe(encoded);
+    expect(Array.from(web.platform.bytesFromBase64(encoded))).toEqual(
+      Array.from(node.platform.bytesFromBase64(encoded)),
     );
+  });
+
+  it('build embed URLs the same way: Node as a string, the Web through URL and URLSearchParams', () => {
+    expect(web.fastEmbedUrl).toBeUndefined();
+    const args = ['tok+/=', 'ws_1', 'dash 1', 'https://pm.test/embedded/dashboard?theme=dark', true] as const;
+    const url = new URL(args[3]);
+    url.searchParams.set('embedded-token', args[0]);
+    url.searchParams.set('workspace-id', args[1]);
+    url.searchParams.set('dashboard-id', args[2]);
+    url.searchParams.set('debug', 'true');
+    expect(node.fastEmbedUrl(...args)).toBe(url.toString());
   });
 
   it('keep bounded key caches while still signing with many secrets, again and again', async () => {
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 100; i++) {
         const expected = referenceSignature(`secret-${i}`, 'm', '');
-        expect(await webPlatform.hmacSha256Hex(`secret-${i}`, 'm')).toBe(expected);
-        expect(nodePlatform.hmacSha256Hex(`secret-${i}`, 'm')).toBe(expected);
+        expect(await web.platform.hmacSha256Hex(`secret-${i}`, 'm')).toBe(expected);
+        expect(node.platform.hmacSha256Hex(`secret-${i}`, 'm')).toBe(expected);
       }
     }
   });
@@ -52,5 +63,7 @@ describe('the browser bundle', () => {
     const [output] = result.outputFiles;
     expect(output?.text).not.toMatch(/node:|require\(|Buffer/);
     expect(output?.text).toContain('crypto.subtle');
+    // The string fast path for embed URLs is a server's: browsers go through URLSearchParams only.
+    expect(output?.text).not.toContain('baseCache');
   });
 });

@@ -2,6 +2,8 @@ import { Buffer } from 'node:buffer';
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Platform } from './types.js';
 
+export { fastEmbedUrl } from '../embed-url-prefix.js';
+
 // Unpadded base64 length mod 4 -> the padding that completes it (1 never occurs).
 const PADDING = ['', '', '==', '='] as const;
 

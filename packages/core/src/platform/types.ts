@@ -9,3 +9,16 @@ export interface Platform {
   /** Bytes of a standard base64 string that has already been checked for alphabet and padding. */
   bytesFromBase64(base64: string): Uint8Array;
 }
+
+/**
+ * A faster way to write an embed URL, byte for byte what the general path writes, or undefined to use that
+ * path. A server builds one per token request, a browser one per token: only Node has it (a named export
+ * of its own, so a browser bundle that builds URLs does not pull in the rest of the platform).
+ */
+export type FastEmbedUrl = (
+  token: string,
+  workspaceId: string,
+  dashboardId: string,
+  baseUrl: string,
+  debug: boolean,
+) => string | undefined;

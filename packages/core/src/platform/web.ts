@@ -1,4 +1,4 @@
-import type { Platform } from './types.js';
+import type { FastEmbedUrl, Platform } from './types.js';
 
 // Importing a key is the costly half of a Web Crypto HMAC; a server signs with a handful of secrets, so a
 // small cache pays off. It is bounded so a caller cycling through secrets cannot grow it without limit.
@@ -36,3 +36,6 @@ export const platform: Platform = {
   paddedBase64UrlFromLatin1: (latin1) => btoa(latin1).replace(/[+/]/g, (char) => (char === '+' ? '-' : '_')),
   bytesFromBase64: (base64) => Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)),
 };
+
+/** Browsers build one embed URL per token: the general path (URLSearchParams) is fast enough. */
+export const fastEmbedUrl: FastEmbedUrl | undefined = undefined;
