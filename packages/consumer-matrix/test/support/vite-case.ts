@@ -22,12 +22,14 @@ export function describeViteApp(fixture: 'vite-react19' | 'vite-react18', reactV
   describe.sequential(`${fixture}: Vite production build with React ${reactVersion}`, () => {
     const ctx = matrix();
     let dir: string;
+    let buildOutput = '';
     let app: Server | undefined;
     let browser: Browser | undefined;
 
     beforeAll(async () => {
       dir = await installFixture(ctx, fixture);
-      await runOk(ctx.root, 'npm', ['run', 'build'], { cwd: dir });
+      const build = await runOk(ctx.root, 'npm', ['run', 'build'], { cwd: dir });
+      buildOutput = `${build.stdout}${build.stderr}`;
       const port = ctx.appPorts[fixture];
       app = await startServer(
         ctx.root,
@@ -54,6 +56,13 @@ export function describeViteApp(fixture: 'vite-react19' | 'vite-react18', reactV
       expect(() => installedVersion(join(dir, 'node_modules/@tenantdash/react'), '@tenantdash/core')).toThrow(
         /ENOENT/,
       );
+    });
+
+    it('vite build bundles them without a warning', () => {
+      expect(buildOutput).toContain('✓ built in');
+      expect(
+        buildOutput.split('\n').filter((line) => /warn|\(!\)|@tenantdash|directive/i.test(line)),
+      ).toEqual([]);
     });
 
     it("shows the tenant's sandbox dashboard: ready, one token request, no console errors", async () => {
