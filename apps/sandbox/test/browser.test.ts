@@ -51,8 +51,8 @@ afterAll(async () => {
   await new Promise((resolve) => parent?.close(resolve));
 });
 
-async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+async function withPage<T>(fn: (page: Page) => Promise<T>, width = 1200): Promise<T> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   try {
     return await fn(page);
   } finally {
@@ -83,6 +83,28 @@ describe('embed page in headless Chromium', () => {
     expect(shots[0]?.length).toBeGreaterThan(10_000);
     expect(shots[0]?.equals(shots[1] as Buffer)).toBe(false);
   });
+
+  // 390 px is a phone; 324 px is what a host page at 390 px leaves its frame (the demo's card and padding).
+  it.each([390, 324])(
+    'fits a %i px wide frame: no horizontal overflow, every tile and chart inside',
+    async (width) => {
+      await withPage(async (page) => {
+        await page.goto(
+          `${base}${embedUrl(referenceToken({ tenantId: 'acme', dashboardId }), 'ws_demo', dashboardId)}`,
+        );
+        expect(await page.getAttribute('html', 'data-embed-status')).toBe('ok');
+        const fit = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+          outside: [...document.querySelectorAll('section.tile, section.card, svg.chart, header.top')].filter(
+            (el) => el.getBoundingClientRect().right > document.documentElement.clientWidth,
+          ).length,
+        }));
+        expect(fit).toEqual({ scrollWidth: width, clientWidth: width, outside: 0 });
+        writeFileSync(`${ARTIFACTS}embed-${width}px.png`, await page.screenshot({ fullPage: true }));
+      }, width);
+    },
+  );
 
   it('shows a clear error page and logs the reason code with debug=true', async () => {
     await withPage(async (page) => {
