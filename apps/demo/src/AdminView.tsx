@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { embedTokenQueryKey } from '@tenantdash/react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { DashboardPanel } from './DashboardPanel';
 import { TENANT_ID_PATTERN } from './demo-users';
 import { api, type Session } from './session';
@@ -30,6 +31,11 @@ export function AdminView({ session }: { session: Session }) {
   const [selected, setSelected] = useState<string>();
   const list = tenants.data?.tenants ?? [];
   const current = selected ?? list.find((t) => !t.disabled && t.dashboards > 0)?.tenant_id;
+  // The first pick stays put: disabling the tenant on screen shows its disabled state, not another tenant.
+  useEffect(() => {
+    if (selected === undefined && current !== undefined) setSelected(current);
+  }, [selected, current]);
+  const currentTenant = list.find((t) => t.tenant_id === current);
 
   const toggle = useMutation({
     mutationFn: (tenant: Tenant) =>
@@ -40,7 +46,13 @@ export function AdminView({ session }: { session: Session }) {
           method: 'POST',
         },
       ),
-    onSettled: () => client.invalidateQueries({ queryKey: ['admin'] }),
+    onSettled: (_data, _error, tenant) => {
+      void client.invalidateQueries({ queryKey: ['admin'] });
+      // Open dashboards of this tenant ask again now, so the switch shows at once instead of at the next refresh.
+      void client.invalidateQueries({
+        queryKey: embedTokenQueryKey(tenant.tenant_id, undefined, undefined, session.user.email).slice(0, 4),
+      });
+    },
   });
 
   return (
@@ -68,7 +80,12 @@ export function AdminView({ session }: { session: Session }) {
                 <tr
                   key={tenant.tenant_id}
                   data-tenant={tenant.tenant_id}
-                  className={tenant.tenant_id === current ? 'current' : ''}
+                  className={[
+                    tenant.tenant_id === current ? 'current' : '',
+                    tenant.disabled ? 'disabled' : '',
+                  ]
+                    .join(' ')
+                    .trim()}
                 >
                   <td>
                     <button type="button" className="link" onClick={() => setSelected(tenant.tenant_id)}>
@@ -102,8 +119,8 @@ export function AdminView({ session }: { session: Session }) {
           )}
         </div>
         <ProvisionForm session={session} onDone={(tenantId) => setSelected(tenantId)} />
-        <div className="card">
-          <h2>Credits used per tenant</h2>
+        <div className="card usage-card">
+          <h2>Credits used per tenant and month</h2>
           {usage.isError ? (
             <p role="alert" className="error">
               Usage unavailable ({codeOf(usage.error)})
@@ -118,6 +135,12 @@ export function AdminView({ session }: { session: Session }) {
           <h2 className="section-title">
             Dashboard of <code data-testid="admin-current-tenant">{current}</code>
           </h2>
+          {currentTenant?.disabled && (
+            <p className="notice disabled-notice" data-testid="tenant-disabled-notice">
+              <strong>{current} is disabled.</strong> Its users get no new embed tokens; dashboards already
+              open go down at their next refresh. Enable it in the table to restore access.
+            </p>
+          )}
           <DashboardPanel session={session} tenantId={current} />
         </>
       )}
