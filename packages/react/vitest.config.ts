@@ -36,6 +36,8 @@ export default mergeConfig(
               'test/tenant-dashboard.test.tsx',
               'test/react-version.test.tsx',
               'test/user-isolation-and-revocation.test.tsx',
+              'test/preconnect.test.tsx',
+              'test/prefetch.test.tsx',
             ],
             setupFiles: ['test/react18-setup.ts', 'test/setup.ts'],
             server: { deps: { inline: [/@tanstack\/react-query/] } },

@@ -3,6 +3,7 @@ import { useTenantDashSettings } from './context.js';
 import { TenantDashboardError } from './errors.js';
 import type { EmbedToken } from './fetch-token.js';
 import { originOf, readFrameMessage, setTokenMessage } from './messages.js';
+import { knownEmbedOrigin, rememberEmbedOrigin, usePreconnect } from './preconnect.js';
 import {
   DefaultError,
   DefaultExpired,
@@ -72,12 +73,8 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
   const [frameState, setFrame] = useState<Frame>();
   const [messaging, setMessaging] = useState(false);
   // The embed page said it cannot show the dashboard (`tenantdash:error`), for the document at this URL.
-  // Its document is never shown again; `retrying` once a person asked for a new token.
-  const [embedFailure, setEmbedFailure] = useState<{
-    url: string;
-    error: TenantDashboardError;
-    retrying: boolean;
-  }>();
+  // The embed page refused the document at `url` (`tenantdash:error`): that URL is never shown again.
+  const [embedFailure, setEmbedFailure] = useState<{ url: string; error: TenantDashboardError }>();
   const refusedUrl = embedFailure?.url;
   const [height, setHeight] = useState<number>();
   // The token handed over by message and not yet accepted.
@@ -93,6 +90,10 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
       : undefined;
   const origin = originOf(frame?.url);
   const live = useLatest({ token, frame });
+  // Before the first frame: connect to the embed page (from settings, else as last seen) while the token loads.
+  const embedBaseUrl = props.embedBaseUrl ?? shared.embedBaseUrl;
+  usePreconnect(frame ? undefined : (originOf(embedBaseUrl) ?? knownEmbedOrigin()));
+  useEffect(() => rememberEmbedOrigin(origin), [origin]);
 
   useEffect(() => {
     if (!token || !embedUrl || embedUrl === refusedUrl) return;
@@ -153,7 +154,7 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
             `The embed page refused the dashboard: ${message.code}`,
             { status: message.status, serverCode: message.code },
           );
-          if (url) setEmbedFailure({ url, error, retrying: false });
+          if (url) setEmbedFailure({ url, error });
           break;
         }
         case 'tenantdash:token-rejected':
@@ -161,8 +162,9 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
           handed.current = undefined;
           setMessaging(false);
           break;
-        default: {
-          // token-expiring / token-expired: hand over a newer token if we hold one. Otherwise fetch one,
+        case 'tenantdash:token-expiring':
+        case 'tenantdash:token-expired': {
+          // Hand over a newer token if we hold one. Otherwise fetch one,
           // unless the page warns early about a token whose own refresh is not due yet: the page's warning
           // lead can exceed a short token's whole lifetime, and answering each warning with a fetch would
           // loop (new token, immediate warning, new token...). The refresh schedule fetches it in time.
@@ -188,16 +190,12 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
     return () => window.removeEventListener('message', onMessage);
   }, [origin, refresh, latest, live, now]);
 
-  const embedError = embedFailure && !embedFailure.retrying ? embedFailure.error : undefined;
+  // Shown until a new token brings a new document; while that token is fetched, the loading state.
+  const embedError = embedFailure && !frame && !result.isRefreshing ? embedFailure.error : undefined;
   const shownError = embedError ?? error;
   useEffect(() => {
     if (shownError) latest.current.onError?.(shownError);
   }, [shownError, latest]);
-  // After the page refused its token: a new token, in a new document.
-  const retry = () => {
-    setEmbedFailure((failure) => failure && { ...failure, retrying: true });
-    refresh();
-  };
 
   const previous = useRef<EmbedToken>(undefined);
   useEffect(() => {
@@ -210,7 +208,7 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
   let content: ReactNode;
   if (embedError && result.status === 'ready') {
     state = 'error';
-    content = renderError({ error: embedError, retry });
+    content = renderError({ error: embedError, retry: refresh });
   } else if (result.status === 'ready' && !frame) {
     state = 'loading';
     content = renderLoading();
@@ -236,7 +234,7 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
         }}
       />
     );
-  } else if (result.status === 'error' && error) content = renderError({ error, retry });
+  } else if (result.status === 'error' && error) content = renderError({ error, retry: refresh });
   else if (result.status === 'expired') content = renderExpired({ retry: refresh });
   else content = renderLoading();
 

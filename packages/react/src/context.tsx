@@ -41,10 +41,13 @@ const KEYS = [
   'queryClient',
 ] as const satisfies readonly (keyof TenantDashSettings)[];
 
-/** Settings given here and not `undefined` override the parent's and apply to every dashboard inside. */
+/**
+ * Settings given here and not `undefined` override the parent's and apply to every dashboard inside. A
+ * component's other props come along too; only the settings are ever read from the result.
+ */
 export function mergeSettings(base: TenantDashSettings, over: TenantDashSettings): TenantDashSettings {
   const merged: Record<string, unknown> = { ...base };
-  for (const key of KEYS) if (over[key] !== undefined) merged[key] = over[key];
+  for (const [key, value] of Object.entries(over)) if (value !== undefined) merged[key] = value;
   return merged as TenantDashSettings;
 }
 
@@ -67,17 +70,12 @@ export function useTenantDashSettings(): TenantDashSettings {
 }
 
 let browserClient: QueryClient | undefined;
-// Every client a dashboard used in this tab, so `clearEmbedTokens()` finds them all (never on a server).
-const browserClients = new Set<WeakRef<QueryClient>>();
+// Every client a dashboard used in this tab, so `clearEmbedTokens()` finds them all (never on a server, where
+// clients are per request). An app has one or two, for the life of the tab.
+const browserClients = new Set<QueryClient>();
 
 function remember(client: QueryClient): QueryClient {
-  if (typeof window === 'undefined') return client;
-  for (const ref of browserClients) {
-    const known = ref.deref();
-    if (known === client) return client;
-    if (known === undefined) browserClients.delete(ref);
-  }
-  browserClients.add(new WeakRef(client));
+  if (typeof window !== 'undefined') browserClients.add(client);
   return client;
 }
 
@@ -97,12 +95,7 @@ function dropTokens(client: QueryClient, userKeys?: readonly string[]): void {
  * else from every QueryClient a dashboard has used. Dashboards still on screen fetch anew.
  */
 export function clearEmbedTokens(queryClient?: QueryClient): void {
-  if (queryClient) return dropTokens(queryClient);
-  for (const ref of browserClients) {
-    const client = ref.deref();
-    if (client) dropTokens(client);
-    else browserClients.delete(ref);
-  }
+  for (const client of queryClient ? [queryClient] : browserClients) dropTokens(client);
 }
 
 /**

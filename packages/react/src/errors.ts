@@ -26,18 +26,17 @@ export interface TenantDashboardErrorDetails {
 }
 
 export class TenantDashboardError extends Error {
-  readonly code: TenantDashboardErrorCode;
-  readonly status: number | undefined;
-  readonly serverCode: string | undefined;
-  readonly retryAfterMs: number | undefined;
+  // `declare`: assigned in the constructor, no class-field initialisers emitted.
+  declare readonly code: TenantDashboardErrorCode;
+  declare readonly status: number | undefined;
+  declare readonly serverCode: string | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(code: TenantDashboardErrorCode, message: string, details: TenantDashboardErrorDetails = {}) {
     super(message);
     this.name = 'TenantDashboardError';
     this.code = code;
-    this.status = details.status;
-    this.serverCode = details.serverCode;
-    this.retryAfterMs = details.retryAfterMs;
+    ({ status: this.status, serverCode: this.serverCode, retryAfterMs: this.retryAfterMs } = details);
   }
 }
 

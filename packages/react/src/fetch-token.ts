@@ -44,23 +44,19 @@ export interface EmbedToken {
   /** Unix seconds, server clock, as the server sent it. */
   expiresAt: number;
   embedUrl: string | undefined;
+  /** The answer's `expires_in`, when it had one. */
+  expiresIn?: number | undefined;
+  /**
+   * Fetched during a server render (a prefetch): `receivedAt` and `schedule` are on that machine's clock,
+   * and the browser works them out again on its own (see `localToken`).
+   */
+  fetchedOnServer?: boolean | undefined;
   /** Local time (ms) the answer arrived. */
   receivedAt: number;
   schedule: TokenSchedule;
 }
 
 export const DEFAULT_TOKEN_URL = '/api/v1/dashboards/iframe-token';
-
-/** The URL's origin when it is not the page's own (then CORS decides whether we may read the answer). */
-function foreignOrigin(url: string): string | undefined {
-  if (typeof location === 'undefined') return undefined;
-  try {
-    const { origin } = new URL(url, location.href);
-    return origin === location.origin ? undefined : origin;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function requestToken(
   request: FetchTokenRequest,
@@ -79,12 +75,13 @@ export async function requestToken(
       cache: 'no-store',
     });
   } catch {
-    // A browser reports a CORS refusal exactly like a dead network: only the page's origin tells them apart.
-    const foreign = foreignOrigin(url);
+    // A browser reports a refused CORS request exactly like a dead network: only the origins tell them apart.
+    const crossOrigin =
+      typeof location !== 'undefined' && new URL(url, location.href).origin !== location.origin;
     throw new TenantDashboardError(
       'NETWORK_ERROR',
-      foreign
-        ? `The token endpoint ${foreign} is unreachable or not allowed by CORS (check CORS_ORIGINS)`
+      crossOrigin
+        ? 'The token endpoint is unreachable or not allowed by CORS (check CORS_ORIGINS)'
         : 'The token endpoint could not be reached',
     );
   }
@@ -113,16 +110,12 @@ function codeFor(status: number, serverCode: string | undefined): TenantDashboar
         : 'TOKEN_FETCH_FAILED';
 }
 
-/** `Retry-After` as delta-seconds or an HTTP date, in ms from `now`. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const text = value.trim();
-  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+/** `Retry-After` in seconds (what rate limiters send; the rarer HTTP-date form is treated as absent), in ms. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  return value && /^\s*\d{1,9}\s*$/.test(value) ? Number(value) * 1000 : undefined;
 }
 
-async function statusError(answer: Response, now: number): Promise<TenantDashboardError> {
+async function statusError(answer: Response): Promise<TenantDashboardError> {
   const { status } = answer;
   let serverCode: string | undefined;
   try {
@@ -134,7 +127,7 @@ async function statusError(answer: Response, now: number): Promise<TenantDashboa
   return new TenantDashboardError(codeFor(status, serverCode), `The token endpoint answered ${status}`, {
     status,
     serverCode,
-    retryAfterMs: parseRetryAfter(answer.headers.get('retry-after'), now),
+    retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
   });
 }
 
@@ -142,13 +135,7 @@ const invalid = (why: string) => new TenantDashboardError('INVALID_RESPONSE', `B
 
 // Duck-typed: a Response from another realm (a test server, a polyfill) is still a Response.
 function isResponse(value: unknown): value is Response {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Response).json === 'function' &&
-    typeof (value as Response).status === 'number' &&
-    typeof (value as Response).headers === 'object'
-  );
+  return typeof (value as Partial<Response> | null)?.headers?.get === 'function';
 }
 
 /**
@@ -164,7 +151,7 @@ export async function readToken(
   let body: unknown = answer;
   let serverDate: number | undefined;
   if (isResponse(answer)) {
-    if (!answer.ok) throw await statusError(answer, now());
+    if (!answer.ok) throw await statusError(answer);
     const date = answer.headers.get('date');
     serverDate = date ? Date.parse(date) : undefined;
     try {
@@ -181,10 +168,13 @@ export async function readToken(
   }
   if (typeof dashboard_id !== 'string' || dashboard_id.length === 0) throw invalid('dashboard_id');
   if (typeof expires_at !== 'number' || !Number.isSafeInteger(expires_at)) throw invalid('expires_at');
-  if (expires_in !== undefined && expires_in !== null) {
-    if (typeof expires_in !== 'number' || !Number.isSafeInteger(expires_in)) throw invalid('expires_in');
-    // The server itself says the token is dead: no clock of ours is involved.
-    if (expires_in <= 0) throw invalid('token already expired');
+  // `expires_in` ≤ 0: the server itself says the token is dead, no clock of ours involved.
+  if (
+    expires_in !== undefined &&
+    expires_in !== null &&
+    !(Number.isSafeInteger(expires_in) && (expires_in as number) > 0)
+  ) {
+    throw invalid('expires_in');
   }
   if (embed_url !== undefined && embed_url !== null && !/^https?:\/\//i.test(String(embed_url))) {
     throw invalid('embed_url');
@@ -204,7 +194,57 @@ export async function readToken(
     dashboardId: dashboard_id,
     expiresAt: expires_at,
     embedUrl: typeof embed_url === 'string' ? embed_url : undefined,
+    expiresIn: typeof expires_in === 'number' ? expires_in : undefined,
+    fetchedOnServer: typeof window === 'undefined',
     receivedAt,
     schedule,
   };
+}
+
+/** The settings a token fetch needs, wherever it runs (a hook, a server prefetch, a loader). */
+export interface TokenFetchSettings extends TokenEndpointOptions {
+  fetchToken?: FetchToken | undefined;
+  refreshMarginMs?: number | undefined;
+  now?: (() => number) | undefined;
+}
+
+/** One token: the caller's `fetchToken`, else the token endpoint; checked and scheduled. */
+export async function fetchEmbedToken(
+  request: FetchTokenRequest,
+  settings: TokenFetchSettings,
+): Promise<EmbedToken> {
+  const now = settings.now ?? Date.now;
+  const requestedAt = now();
+  const answer = settings.fetchToken
+    ? await settings.fetchToken(request)
+    : await requestToken(request, settings);
+  return readToken(answer, now, settings.refreshMarginMs, requestedAt);
+}
+
+// Tokens from a server render, worked out again on this browser's clock: once each, so identity is stable.
+const localTokens = new WeakMap<EmbedToken, EmbedToken>();
+
+/**
+ * A token fetched during the server render of this page, on the browser's clock. The server fetched it while
+ * answering this page's request, so after navigation started: counting `expires_in` from then can only put
+ * the local expiry early, never late, whatever the two clocks say. Navigation start is taken as `now()` less
+ * `performance.now()` (the time since it), so it is on the same clock as `now`.
+ */
+export function localToken(token: EmbedToken, now: () => number, marginMs: number | undefined): EmbedToken {
+  if (!token.fetchedOnServer || typeof window === 'undefined') return token;
+  let local = localTokens.get(token);
+  if (local === undefined) {
+    const receivedAt = now();
+    const sinceNavigation = typeof performance === 'undefined' ? 0 : performance.now();
+    const schedule = computeTokenSchedule({
+      expiresAt: token.expiresAt,
+      expiresIn: token.expiresIn,
+      requestedAt: receivedAt - sinceNavigation,
+      receivedAt,
+      marginMs,
+    });
+    local = { ...token, fetchedOnServer: false, receivedAt, schedule };
+    localTokens.set(token, local);
+  }
+  return local;
 }

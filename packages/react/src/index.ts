@@ -9,6 +9,8 @@ export type { TenantDashboardProps, TenantDashboardState } from './TenantDashboa
 
 export { useEmbedToken, MAX_RETRIES, retryDelay } from './use-embed-token.js';
 export { embedTokenQueryKey } from './query-key.js';
+export { embedTokenQueryOptions } from './query-options.js';
+export type { EmbedTokenQueryInput } from './query-options.js';
 export type { EmbedTokenStatus, UseEmbedTokenOptions, UseEmbedTokenResult } from './use-embed-token.js';
 
 export { TenantDashProvider, clearEmbedTokens } from './context.js';
@@ -21,6 +23,7 @@ export type {
   FetchToken,
   FetchTokenRequest,
   TokenEndpointOptions,
+  TokenFetchSettings,
 } from './fetch-token.js';
 
 export { computeTokenSchedule, DEFAULT_REFRESH_MARGIN_MS, SRC_SWAP_LEAD_MS } from './schedule.js';

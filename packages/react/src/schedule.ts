@@ -58,9 +58,9 @@ export interface TokenSchedule {
  */
 function localExpiry(input: ScheduleInput): { expiresAtMs: number; source: ExpirySource } {
   const { expiresAt, expiresIn, requestedAt, serverDate, receivedAt } = input;
-  if (expiresIn !== undefined && Number.isFinite(expiresIn)) {
+  if (expiresIn !== undefined) {
     return {
-      expiresAtMs: Math.min(requestedAt ?? receivedAt, receivedAt) + expiresIn * 1000,
+      expiresAtMs: (requestedAt ?? receivedAt) + expiresIn * 1000,
       source: 'expires_in',
     };
   }

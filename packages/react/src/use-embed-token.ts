@@ -8,7 +8,8 @@ import {
   type TenantDashSettings,
 } from './context.js';
 import { TenantDashboardError, isRetryable, isRevocation, isTenantDashboardError } from './errors.js';
-import { readToken, requestToken, type EmbedToken } from './fetch-token.js';
+import { fetchEmbedToken, localToken, type EmbedToken } from './fetch-token.js';
+import { tokenFreshMs } from './query-options.js';
 import { embedTokenQueryKey } from './query-key.js';
 import { REFRESH_RETRY_INTERVAL_MS } from './schedule.js';
 import { useLatest } from './use-latest.js';
@@ -76,28 +77,22 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
   const query = useQuery<EmbedToken, unknown>(
     {
       queryKey: embedTokenQueryKey(tenantId, dashboardId, settings.tokenUrl, settings.userKey),
-      queryFn: async () => {
+      queryFn: () => {
         const { settings: s, now: clock } = latest.current;
-        const request = { tenantId, dashboardId };
-        const requestedAt = clock();
-        const answer = s.fetchToken ? await s.fetchToken(request) : await requestToken(request, s);
-        return readToken(answer, clock, refreshMarginMs, requestedAt);
+        return fetchEmbedToken({ tenantId, dashboardId }, { ...s, now: clock, refreshMarginMs });
       },
       enabled: enabled && tenantId.length > 0,
       // Fresh until its refresh time; visibility and reconnect refetch only a stale token.
-      staleTime: (q) => {
-        const data = q.state.data;
-        return data ? Math.max(0, data.schedule.refreshAtMs - data.receivedAt) : 0;
-      },
+      staleTime: (q) =>
+        tokenFreshMs(q.state.data, q.state.dataUpdatedAt, latest.current.now, refreshMarginMs),
       // The refresh timer. React Query skips it while the tab is hidden (no polling in the background).
       // A revoked token waits for a person to press retry; a failed refresh is retried while the token lives.
       refetchInterval: (q) => {
         const { data, error: failure } = q.state;
         if (!data || isRevocation(failure)) return false;
-        const due = data.schedule.refreshAtMs - latest.current.now();
-        if (due > 0) return due;
-        const asked = isTenantDashboardError(failure) ? (failure.retryAfterMs ?? 0) : 0;
-        return Math.max(REFRESH_RETRY_INTERVAL_MS, Math.min(asked, RETRY_AFTER_MAX_MS));
+        const due =
+          localToken(data, latest.current.now, refreshMarginMs).schedule.refreshAtMs - latest.current.now();
+        return due > 0 ? due : REFRESH_RETRY_INTERVAL_MS;
       },
       refetchIntervalInBackground: false,
       refetchOnWindowFocus: true,
@@ -110,7 +105,8 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
     client,
   );
 
-  const data = query.data;
+  // A token from a server render gets its schedule worked out again on this clock (the same object each time).
+  const data = query.data && localToken(query.data, now, refreshMarginMs);
   const expired = data !== undefined && now() >= data.schedule.expiresAtMs;
 
   // Re-render the moment the token dies, so the state flips to expired even when nothing else happens.
@@ -126,7 +122,7 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
     if (data.embedUrl) return { url: data.embedUrl };
     if (!workspaceId) {
       return {
-        error: new TenantDashboardError('CONFIG_INVALID', 'No embed_url in the answer and no workspaceId'),
+        error: new TenantDashboardError('CONFIG_INVALID', 'No embed_url and no workspaceId'),
       };
     }
     try {

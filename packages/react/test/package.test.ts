@@ -53,7 +53,15 @@ describe('the packed @tenantdash/react', () => {
   it('holds LICENSE, README.md, package.json and the built files, and no source or test files', () => {
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
     expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts']));
-    expect(files.filter((file) => !/^(LICENSE|README\.md|package\.json|dist\/.+)$/.test(file))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining(['dist/prefetch.js', 'dist/prefetch.cjs', 'prefetch/package.json']),
+    );
+    // prefetch/package.json: the subpath for resolvers that read no `exports` (node10).
+    expect(
+      files.filter(
+        (file) => !/^(LICENSE|README\.md|package\.json|prefetch\/package\.json|dist\/.+)$/.test(file),
+      ),
+    ).toEqual([]);
     expect(files.filter((file) => /\.(tsx?|mts|cts)$/.test(file) && !/\.d\.c?ts$/.test(file))).toEqual([]);
     expect(readFileSync(join(unpacked, 'LICENSE'), 'utf8')).toMatch(
       /^MIT License\n\nCopyright \(c\) 2026 tenantdash contributors\n/,
