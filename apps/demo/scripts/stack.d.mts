@@ -28,6 +28,10 @@ export interface ChildProcessHandle {
 }
 export const DEMO_STACK_DEFAULTS: Readonly<StackSettings>;
 export function freePort(host?: string): Promise<number>;
+/** Whether `port` can be listened on at `host` right now. */
+export function portFree(port: number, host?: string): Promise<boolean>;
+/** The stack's ports that something else already holds, with what each is for. */
+export function busyPorts(options?: Partial<StackSettings>): Promise<{ port: number; what: string }[]>;
 export function startProcess(options: {
   name: string;
   args: string[];
@@ -37,6 +41,13 @@ export function startProcess(options: {
 }): ChildProcessHandle;
 export function lineFormatter(): (line: string) => string | undefined;
 export function waitForHttp(url: string, proc: ChildProcessHandle, timeoutMs?: number): Promise<void>;
+/** Waits for a TCP listener without sending a request (nothing is logged for it). */
+export function waitForPort(
+  host: string,
+  port: number,
+  proc: ChildProcessHandle,
+  timeoutMs?: number,
+): Promise<void>;
 export function sandboxUrl(o: StackSettings): string;
 export function serverUrl(o: StackSettings): string;
 export function demoUrl(o: StackSettings): string;

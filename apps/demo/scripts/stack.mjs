@@ -2,7 +2,7 @@
 // Used by scripts/dev.mjs (one-command start) and by the end-to-end tests (free ports, temp databases).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +41,31 @@ export async function freePort(host = '127.0.0.1') {
       probe.close(() => done(port));
     });
   });
+}
+
+/** Whether `port` can be listened on at `host` right now (false: something else holds it). */
+export async function portFree(port, host = '127.0.0.1') {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, host, () => probe.close(() => done(true)));
+  });
+}
+
+const PORT_OWNERS = {
+  sandboxPort: 'the Papermap sandbox',
+  serverPort: 'the token server',
+  demoPort: 'the demo app',
+};
+
+/** The stack's ports that something else already holds, with what each is for. */
+export async function busyPorts(options) {
+  const o = settings(options);
+  const busy = [];
+  for (const [key, what] of Object.entries(PORT_OWNERS)) {
+    if (!(await portFree(o[key], o.host))) busy.push({ port: o[key], what });
+  }
+  return busy;
 }
 
 const LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -154,10 +179,32 @@ export async function waitForHttp(url, proc, timeoutMs = 60_000) {
   throw new Error(`${proc.name} did not answer at ${url} within ${timeoutMs} ms`);
 }
 
+/**
+ * Polls until `host:port` accepts a TCP connection, or fails when the process dies or time runs out. Sends no
+ * request, so a server that logs every request logs nothing for it.
+ */
+export async function waitForPort(host, port, proc, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!proc.running) throw new Error(`${proc.name} exited before it listened on ${host}:${port}`);
+    const open = await new Promise((done) => {
+      const socket = connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        done(true);
+      });
+      socket.once('error', () => done(false));
+    });
+    if (open) return;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`${proc.name} did not listen on ${host}:${port} within ${timeoutMs} ms`);
+}
+
 /** A process that never became ready is stopped before the error goes up (no orphan left behind). */
-async function waitOrStop(url, proc) {
+async function waitOrStop(ready, proc) {
   try {
-    await waitForHttp(url, proc);
+    await ready();
   } catch (error) {
     await proc.stop();
     throw error;
@@ -197,7 +244,8 @@ export async function startSandbox(options, onLine, track = () => {}) {
     onLine,
   });
   track(proc);
-  await waitOrStop(`${sandboxUrl(o)}/embedded/dashboard`, proc);
+  // Fastify listens only once its routes are ready; an HTTP probe would only add a 400 line to the log.
+  await waitOrStop(() => waitForPort(o.host, o.sandboxPort, proc), proc);
   return proc;
 }
 
@@ -238,7 +286,7 @@ export async function startServer(options, onLine, track = () => {}) {
     onLine,
   });
   track(proc);
-  await waitOrStop(`${serverUrl(o)}/healthz`, proc);
+  await waitOrStop(() => waitForHttp(`${serverUrl(o)}/healthz`, proc), proc);
   return proc;
 }
 
@@ -324,7 +372,7 @@ export async function startDemo(options, onLine, track = () => {}) {
     onLine,
   });
   track(proc);
-  await waitOrStop(`${demoUrl(o)}/`, proc);
+  await waitOrStop(() => waitForHttp(`${demoUrl(o)}/`, proc), proc);
   return proc;
 }
 
