@@ -176,6 +176,45 @@ describe.sequential('next16: Next.js 16 App Router, production build', () => {
     await watched.page.context().close();
   });
 
+  it('Prefetched page: the token fetched on the server is in the first HTML, and the browser asks for none', async () => {
+    if (!browser) throw new Error('not started');
+    const jwt = await userSessionToken(ctx, [ctx.tenant.tenantId]);
+    const cookie = `session-token=${jwt}; user-id=user-1`;
+    const answer = await fetch(`${origin}/prefetched?tenant=${ctx.tenant.tenantId}`, { headers: { cookie } });
+    expect(answer.status).toBe(200);
+    // One user's token is in this page: a shared cache must never keep it.
+    expect(answer.headers.get('cache-control')).toMatch(/private/);
+    expect(answer.headers.get('cache-control')).toMatch(/no-store/);
+    const html = await answer.text();
+    expect(html).toMatch(/<div class="tenantdash"[^>]*data-state="ready"/);
+    const src = /<iframe[^>]*src="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+    expect(src).toBeDefined();
+    expect(new URL(src ?? '').searchParams.get('embedded-token')).toMatch(/^[A-Za-z0-9_=-]+$/);
+
+    const watched = await openPage(browser, {
+      sessionToken: jwt,
+      tokenPaths: [TOKEN_SERVER_PATH, EDGE_ROUTE, NODE_ROUTE],
+    });
+    const [host] = origin.replace('http://', '').split(':');
+    await watched.page.context().addCookies([
+      { name: 'session-token', value: jwt, domain: host ?? '127.0.0.1', path: '/' },
+      { name: 'user-id', value: 'user-1', domain: host ?? '127.0.0.1', path: '/' },
+    ]);
+    await watched.page.goto(`${origin}/prefetched?tenant=${ctx.tenant.tenantId}`);
+    await waitForReady(watched);
+    expect(await shownDashboard(watched.page)).toEqual({
+      tenant: ctx.tenant.tenantId,
+      title: ctx.tenant.name,
+    });
+    expect((await frameSource(watched.page)).claims).toMatchObject({ tenant_id: ctx.tenant.tenantId });
+    // Hydrated from the page: no token request from the browser, no hydration message, no error.
+    expect(watched.tokenRequests).toEqual([]);
+    expect(await watched.page.getByTestId('last-error').textContent()).toBe('none');
+    expect(consoleProblems(watched)).toEqual([]);
+    expect(watched.pageErrors).toEqual([]);
+    await watched.page.context().close();
+  });
+
   it("Client Component page: the edge route's token is accepted by the sandbox", async () => {
     if (!browser) throw new Error('not started');
     const watched = await openPage(browser, { tokenPaths: [TOKEN_SERVER_PATH, EDGE_ROUTE, NODE_ROUTE] });
