@@ -285,13 +285,19 @@ describe('create-dashboard body validation (400, same error shape, nothing store
     });
     expect(xml.statusCode).toBe(415);
     expect(xml.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 });
+    // text/plain too, as the README says: only application/json is read.
     const text = await app.inject({
       method: 'POST',
       url: CREATE,
       headers: { ...signedHeaders(), 'Content-Type': 'text/plain' },
-      payload: 'hello',
+      payload: '{"workspace_id":"ws_demo","title":"x"}',
     });
-    expect(text.json()).toMatchObject({ code: 'INVALID_BODY', status: 400 });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toEqual({
+      error: 'The body must be application/json',
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      status: 415,
+    });
   });
 
   it('accepts a 255-character astral title, an omitted description, and ignores unknown fields', async () => {

@@ -16,15 +16,17 @@ import Fastify, {
 } from 'fastify';
 import type { Sequelize } from 'sequelize';
 import type { ServerConfig } from './config.js';
-import { ApiError, errorBody } from './errors.js';
+import { ApiError, apiError, catalogueBody, MESSAGES } from './errors.js';
 import { AccessLog, loggerOptions } from './logging.js';
 import auth, { type AuthorizeHook, type IdentifyHook } from './plugins/auth.js';
 import db from './plugins/db.js';
 import { installErrorHandling } from './plugins/errors.js';
 import metrics, { type RedisUse } from './plugins/metrics.js';
+import { openapiOptions } from './openapi.js';
 import papermap from './plugins/papermap.js';
 import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
+import auditRoutes from './routes/audit.js';
 import dashboardRoutes from './routes/dashboards.js';
 import healthRoutes from './routes/health.js';
 import tokenRoutes from './routes/iframe-token.js';
@@ -42,6 +44,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The docs page's CSP: swagger-ui's own strict one, except that swagger-ui sets inline styles (blocked, and
+ * logged as a console error, without 'unsafe-inline'; styles cannot run code), and without
+ * `upgrade-insecure-requests`, which would send the page's same-origin fetch of /docs/json to https on a
+ * server reached over plain HTTP inside a network.
+ */
+export function docsContentSecurityPolicy(header: string): string {
+  return header
+    .replace(/style-src ([^;]*);/, (_all, sources: string) => `style-src ${sources.trim()} 'unsafe-inline';`)
+    .replace(/\s*upgrade-insecure-requests;?/, '');
+}
+
 export interface TenantdashOptions {
   config: ServerConfig;
   /** Host-app mode: decides whether the request may use `tenantId` (`null`: admin actions). Replaces JWTs. */
@@ -50,7 +64,7 @@ export interface TenantdashOptions {
   identify?: IdentifyHook;
   /** An existing connection (left open on close); otherwise `config.databaseUrl` is opened. */
   sequelize?: Sequelize;
-  /** Clock for token expiry, audit rows and the usage cache. */
+  /** Clock for token expiry, audit rows and their retention, the usage cache and the JWKS back-off. */
   now?: () => number;
   /** Helmet and CORS (default true); a host app that already sets them may turn them off. */
   securityHeaders?: boolean;
@@ -136,33 +150,28 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
       new ApiError(
         context.statusCode === 403 ? 403 : 429,
         'RATE_LIMITED',
-        `Too many requests, retry in ${context.after}`,
+        MESSAGES.rateLimitedIn(context.after),
       ),
   });
+  // Unknown routes count against the same per-IP limit as the others: probing for routes is not free.
+  fastify.setNotFoundHandler({ preHandler: fastify.rateLimit() }, (_request, reply) =>
+    reply.code(404).send(catalogueBody('ROUTE_NOT_FOUND')),
+  );
   if (config.docs) {
-    await fastify.register(swagger, {
-      openapi: {
-        info: {
-          title: 'tenantdash token server',
-          version: '0.1.0',
-          description: 'Papermap embed tokens per tenant',
-        },
-        components: {
-          securitySchemes: {
-            bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-            adminKey: { type: 'apiKey', in: 'header', name: 'X-Admin-Key' },
-          },
-        },
-        security: [{ bearer: [] }, { adminKey: [] }],
-      },
+    await fastify.register(swagger, openapiOptions);
+    await fastify.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      transformStaticCSP: docsContentSecurityPolicy,
     });
-    await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   }
   await fastify.register(db, {
     databaseUrl: config.databaseUrl,
     poolMax: config.databasePoolMax,
     mintCacheTtlMs: config.mintCacheTtlMs,
     cache,
+    auditRetentionDays: config.audit.retentionDays,
+    now,
     ...(options.sequelize ? { sequelize: options.sequelize } : {}),
   });
   await fastify.register(auth, {
@@ -170,6 +179,7 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
     adminApiKeys: config.auth.adminApiKeys,
     ...(options.authorize ? { authorize: options.authorize } : {}),
     ...(options.identify ? { identify: options.identify } : {}),
+    now,
   });
   // Before papermap (it feeds the upstream histogram) and the routes (each gets its counters when added).
   if (config.metrics.enabled) await fastify.register(metrics, { token: config.metrics.token });
@@ -193,7 +203,7 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   // Callback hooks (not async): they run on every request, and an async hook costs a promise each time.
   fastify.addHook('onRequest', (_request, reply, done) => {
     if (!closing) return done();
-    done(new ApiError(503, 'SHUTTING_DOWN', 'This instance is shutting down, retry', 1));
+    done(apiError('SHUTTING_DOWN'));
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
@@ -211,6 +221,7 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
       await api.register(tokenRoutes, { schemas, config, now });
       await api.register(dashboardRoutes, { schemas, bodyLimit: config.http.bodyLimitBytes });
       await api.register(tenantRoutes, { schemas, usage });
+      await api.register(auditRoutes, { schemas, now });
     },
     { prefix: '/api/v1' },
   );
@@ -238,9 +249,7 @@ export function serverOptions(
     // Errors raised before routing: answered in the shared shape, without echoing the URL back.
     frameworkErrors: (error, _request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      const body = tooLong
-        ? errorBody(414, 'URL_TOO_LONG', 'A path segment is too long')
-        : errorBody(400, 'BAD_URL', 'The URL is malformed');
+      const body = tooLong ? catalogueBody('URL_TOO_LONG') : catalogueBody('BAD_URL');
       void (reply as unknown as FastifyReply).code(body.statusCode).send(body);
     },
   };

@@ -183,6 +183,45 @@ describe('loadConfig', () => {
     });
   }
 
+  it.each([
+    ['^.{1,128}$', 'U+0000'],
+    ['^[^/]{1,128}$', 'U+0000'],
+    ['^\\S{1,64}$', 'U+0000'],
+    ['^[\\w\\s-]{1,64}$', 'U+0009'],
+    ['^[A-Za-z0-9é]{1,40}$', 'U+00E9'],
+    ['^[\\p{L}0-9]+$', 'U+00E9'],
+    ['^[ -~]{1,64}$', 'a space at either end'],
+    ['^[a-z]+[\\u2028]?$', 'U+2028'],
+    ['^[a-z0-9]{4}[^a-z0-9]?[a-z0-9]{4}$', 'U+0000'],
+  ])(
+    'refuses the ID_PATTERN %s, which admits ids the X-Tenant-ID header cannot carry',
+    (pattern, culprit) => {
+      expect(problem({ ID_PATTERN: pattern })).toBe(
+        `ID_PATTERN admits ${culprit}, which the X-Tenant-ID header cannot carry: allow printable ASCII only (no space at either end)`,
+      );
+    },
+  );
+
+  it.each([
+    '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
+    '^[a-z0-9-]{3,40}$',
+    '^[!-~]{1,128}$',
+    '^[!-~](?:[ -~]*[!-~])?$',
+  ])('accepts the header-safe ID_PATTERN %s', (pattern) => {
+    expect(loadConfig({ ...base, ID_PATTERN: pattern }).idPattern.source).toBe(pattern);
+  });
+
+  it('reads AUDIT_RETENTION_DAYS (default 90, 0 keeps rows forever) and AUTH_JWKS_TIMEOUT_MS', () => {
+    expect(loadConfig(base).audit).toEqual({ retentionDays: 90 });
+    expect(loadConfig({ ...base, AUDIT_RETENTION_DAYS: '0' }).audit).toEqual({ retentionDays: 0 });
+    expect(problem({ AUDIT_RETENTION_DAYS: '-1' })).toBe('AUDIT_RETENTION_DAYS must be a whole number');
+    const jwks = { ...base, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'https://idp.test/jwks' };
+    expect(loadConfig(jwks).auth.jwt?.jwksTimeoutMs).toBe(2000);
+    expect(problem({ ...jwks, AUTH_JWKS_TIMEOUT_MS: '50' })).toBe(
+      'AUTH_JWKS_TIMEOUT_MS must be between 100 and 30000',
+    );
+  });
+
   it('never echoes a secret value in its message', () => {
     const secret = 'sk_super secret';
     const message = problem({ PAPERMAP_SECRET_KEY: secret });

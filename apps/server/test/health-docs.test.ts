@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ERRORS } from '../src/errors.js';
 import { buildTestServer, startSandbox, type Sandbox, type TestServer } from './helper.js';
 
 let sandbox: Sandbox;
@@ -43,6 +44,11 @@ it('serves the OpenAPI document and the docs UI', async () => {
       '/api/v1/tenants/{tenant_id}/usage',
       '/api/v1/tenants/{tenant_id}/disable',
       '/api/v1/usage',
+      '/api/v1/audit',
+      '/api/v1/audit/summary',
+      '/healthz',
+      '/readyz',
+      '/metrics',
     ]),
   );
   const body =
@@ -51,4 +57,68 @@ it('serves the OpenAPI document and the docs UI', async () => {
   const ui = await server.app.inject({ url: '/docs/' });
   expect(ui.statusCode).toBe(200);
   expect(ui.headers['content-type']).toContain('text/html');
+});
+
+interface MediaObject {
+  schema?: unknown;
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
+interface Operation {
+  summary?: string;
+  description?: string;
+  responses: Record<string, { description: string; content?: Record<string, MediaObject> }>;
+}
+
+it('describes every route and every answer, with an example of each, errors from the catalogue', async () => {
+  const spec = (await server.app.inject({ url: '/docs/json' })).json<{
+    paths: Record<string, Record<string, Operation>>;
+  }>();
+  const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ name: `${method} ${path}`, operation })),
+  );
+  expect(operations.length).toBeGreaterThanOrEqual(15);
+  for (const { name, operation } of operations) {
+    expect(operation.summary, name).toBeTruthy();
+    expect(operation.description, name).toBeTruthy();
+    for (const [status, response] of Object.entries(operation.responses)) {
+      const where = `${name} → ${status}`;
+      expect(response.description, where).not.toBe('Default Response');
+      expect(response.description.length, where).toBeGreaterThan(3);
+      if (status === '204') continue;
+      const media = Object.values(response.content ?? {})[0];
+      expect(media, where).toBeDefined();
+      if (Number(status) < 400) {
+        expect(media?.example ?? media?.examples, where).toBeDefined();
+        continue;
+      }
+      const examples = Object.entries(media?.examples ?? {});
+      expect(examples.length, where).toBeGreaterThan(0);
+      for (const [code, example] of examples) {
+        expect(ERRORS[code as keyof typeof ERRORS]?.status, `${where} ${code}`).toBe(Number(status));
+        expect(example.value).toMatchObject({ statusCode: Number(status), code });
+        expect(response.description).toContain(`\`${code}\``);
+      }
+    }
+  }
+});
+
+it('rate-limits unknown routes like every other route', async () => {
+  const limited = await buildTestServer(sandbox.url, { RATE_LIMIT_GLOBAL_MAX: '3' });
+  try {
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await limited.app.inject({ url: `/probe-${i}` }));
+    expect(answers.map((answer) => [answer.statusCode, answer.json().code])).toEqual([
+      [404, 'ROUTE_NOT_FOUND'],
+      [404, 'ROUTE_NOT_FOUND'],
+      [404, 'ROUTE_NOT_FOUND'],
+      [429, 'RATE_LIMITED'],
+    ]);
+    expect(answers[3]?.headers['retry-after']).toBe('60');
+    // Probes, metrics and the API share one budget per IP: the API is limited now too; health checks never are.
+    expect((await limited.app.inject({ url: '/api/v1/tenants' })).statusCode).toBe(429);
+    expect((await limited.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  } finally {
+    await limited.close();
+  }
 });

@@ -161,13 +161,19 @@ describe('counters', () => {
     for (const key of after.samples.keys()) expect(key).not.toMatch(/acme|alice|mallory|other/);
   });
 
-  it('is not rate limited and not in the OpenAPI document', async () => {
+  it('is not rate limited, and is listed in the OpenAPI document as a text/plain operations route', async () => {
     const limited = await buildTestServer(sandbox.url, { RATE_LIMIT_GLOBAL_MAX: '1' });
     try {
       for (let i = 0; i < 3; i++) await scrape(limited);
       const docs = await limited.app.inject({ url: '/docs/json' });
       expect(docs.statusCode).toBe(200);
-      expect(Object.keys((docs.json() as { paths: object }).paths)).not.toContain('/metrics');
+      const operation = (docs.json() as { paths: Record<string, { get: Record<string, unknown> }> }).paths[
+        '/metrics'
+      ]?.get;
+      expect(operation).toMatchObject({ tags: ['operations'], security: [] });
+      expect(Object.keys((operation?.responses as { 200: { content: object } })[200].content)).toEqual([
+        'text/plain',
+      ]);
     } finally {
       await limited.close();
     }

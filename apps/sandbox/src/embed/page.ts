@@ -113,7 +113,7 @@ ${card('Top products', rankedBars(data.products, palette, 'Top products'))}
 const ERROR_TEXT: Record<string, [title: string, detail: string]> = {
   MISSING_PARAMETERS: [
     'Incomplete embed link',
-    'The link must carry embedded-token, workspace-id and dashboard-id exactly once.',
+    'The link must carry embedded-token once; workspace-id and dashboard-id are optional, once each and not empty.',
   ],
   TOKEN_MALFORMED: ['Invalid embed token', 'The embed token is not well-formed.'],
   TOKEN_INVALID: ['Invalid embed token', 'The embed token could not be verified.'],

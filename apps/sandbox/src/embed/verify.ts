@@ -28,12 +28,14 @@ export interface VerifiedEmbed {
 
 /**
  * Everything Papermap checks on an embed (core's verifyEmbedToken), plus what the MAC does not cover
- * (PROTOCOL.md 6.1): the URL's ids must be the token's, and the dashboard must exist in that workspace.
+ * (docs/papermap-protocol.md, "Weaknesses"): ids the URL names must be the token's, and the dashboard must
+ * exist in the token's workspace. A URL may name neither (Papermap's iframe-token page shows
+ * `?embedded-token=<token>` alone): the token names both.
  */
 export async function verifyEmbed(
   store: SandboxStore,
   config: SandboxConfig,
-  input: { token: string; workspaceId: string; dashboardId: string },
+  input: { token: string; workspaceId?: string | undefined; dashboardId?: string | undefined },
 ): Promise<VerifiedEmbed> {
   let claims: EmbedTokenClaims;
   try {
@@ -47,7 +49,8 @@ export async function verifyEmbed(
     if (error instanceof TokenError) throw new EmbedRefusal(error.code, TOKEN_STATUS[error.code] ?? 401);
     throw error;
   }
-  if (claims.workspace_id !== input.workspaceId || claims.dashboard_id !== input.dashboardId) {
+  const named = (given: string | undefined, claimed: string) => given === undefined || given === claimed;
+  if (!named(input.workspaceId, claims.workspace_id) || !named(input.dashboardId, claims.dashboard_id)) {
     throw new EmbedRefusal('TOKEN_MISMATCH', 403);
   }
   const dashboard = await store.findDashboard(claims.workspace_id, claims.dashboard_id);

@@ -11,6 +11,11 @@ function one(query: Query, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** An optional parameter: absent (undefined), once with a value, or `null` when empty or repeated. */
+function optional(query: Query, name: string): string | undefined | null {
+  return query[name] === undefined ? undefined : (one(query, name) ?? null);
+}
+
 function send(reply: FastifyReply, status: number, page: RenderedPage): FastifyReply {
   return reply.code(status).headers(page.headers).send(page.html);
 }
@@ -19,11 +24,14 @@ function send(reply: FastifyReply, status: number, page: RenderedPage): FastifyR
 export default async function embedRoutes(app: FastifyInstance): Promise<void> {
   const { store, config } = app;
 
+  // The three forms Papermap's docs show: `?embedded-token=<token>` (the token pasted raw or percent-encoded;
+  // it names the workspace and dashboard), the same with `&debug=true`, and with `&workspace-id=…&dashboard-id=…`,
+  // which must then be the token's.
   app.get('/embedded/dashboard', async (request, reply) => {
     const query = (request.query ?? {}) as Query;
     const token = one(query, 'embedded-token');
-    const workspaceId = one(query, 'workspace-id');
-    const dashboardId = one(query, 'dashboard-id');
+    const workspaceId = optional(query, 'workspace-id');
+    const dashboardId = optional(query, 'dashboard-id');
     const nowMs = config.now();
     const ctx = (allowedOrigins: string[]): PageContext => ({
       allowedOrigins,
@@ -31,7 +39,7 @@ export default async function embedRoutes(app: FastifyInstance): Promise<void> {
       nowMs,
       leadSeconds: config.tokenExpiringLeadSeconds,
     });
-    if (token === undefined || workspaceId === undefined || dashboardId === undefined) {
+    if (token === undefined || workspaceId === null || dashboardId === null) {
       return send(reply, 400, renderError('MISSING_PARAMETERS', 400, ctx([])));
     }
     try {

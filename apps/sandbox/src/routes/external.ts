@@ -46,10 +46,14 @@ async function applyFault(
 }
 
 /**
- * The signed data API (PROTOCOL.md section 5). Faults are applied first (an outage does not care who
- * calls), then the signature is verified before any body is parsed.
+ * The signed data API (docs/papermap-protocol.md, "Upstream endpoints"). Faults are applied first (an outage
+ * does not care who calls), then the signature is verified before any body is parsed.
  */
 export default async function externalApi(app: FastifyInstance): Promise<void> {
+  // JSON bodies only, as the docs send them: a text/plain body is 415 UNSUPPORTED_MEDIA_TYPE like any other
+  // non-JSON type, not a string handed to validation (this plugin is encapsulated: the embed page's routes
+  // keep Fastify's parsers).
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('signed', null as unknown as VerifiedRequest);
   app.decorateRequest('fault', undefined);
 

@@ -83,6 +83,20 @@ export const migrations: Step[] = [
       await q.removeIndex('tenant_dashboards', 'tenant_dashboards_one_default');
     },
   },
+  {
+    // Reading the audit table (newest first, by time range or subject) and pruning it by age. Each index is
+    // also written by every token request, so only these two: a tenant's rows already have one
+    // (tenant_id, issued_at), and a dashboard filter reads through the time index.
+    name: '0003-audit-read-indexes',
+    async up({ context: q }) {
+      await q.addIndex('token_audit', ['issued_at', 'id'], { name: 'token_audit_issued_at' });
+      await q.addIndex('token_audit', ['subject', 'issued_at'], { name: 'token_audit_subject' });
+    },
+    async down({ context: q }) {
+      await q.removeIndex('token_audit', 'token_audit_subject');
+      await q.removeIndex('token_audit', 'token_audit_issued_at');
+    },
+  },
 ];
 
 export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {
@@ -94,11 +108,10 @@ export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {
   });
 }
 
-/** Applies every pending migration; answers the names applied. */
 /**
  * Runs the pending migrations. On PostgreSQL several instances may start at once (a rolling deploy): a
  * transaction-scoped advisory lock, one per schema, lets one of them migrate while the others wait and
- * then find nothing left to do. The lock's transaction only holds the lock; the steps run on other pooled
+ * then find nothing left to do. Answers the names applied. The lock's transaction only holds the lock; the steps run on other pooled
  * connections (so the pool needs at least two).
  */
 export async function migrate(sequelize: Sequelize): Promise<string[]> {

@@ -6,9 +6,7 @@
  * server shutting down or an administrator terminating the session), or node-postgres' own messages.
  */
 import { BaseError, ConnectionError, DatabaseError, TimeoutError } from 'sequelize';
-import { ApiError } from '../errors.js';
-
-export const DATABASE_RETRY_AFTER_SECONDS = 2;
+import { apiError } from '../errors.js';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -37,10 +35,4 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return driverUnavailable(error);
 }
 
-export const databaseUnavailable = () =>
-  new ApiError(
-    503,
-    'DATABASE_UNAVAILABLE',
-    'The database is temporarily unavailable, retry shortly',
-    DATABASE_RETRY_AFTER_SECONDS,
-  );
+export const databaseUnavailable = () => apiError('DATABASE_UNAVAILABLE');

@@ -7,10 +7,12 @@
  */
 import { createHash, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { FastifyReply, FastifyRequest, RequestPayload } from 'fastify';
+import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { JwtAuthConfig } from '../config.js';
-import { forbidden, tenantNotFound, unauthenticated, type ApiError } from '../errors.js';
+import { ApiError, forbidden, tenantNotFound, unauthenticated } from '../errors.js';
+import { failureLog } from '../services/failure-log.js';
+import { RemoteKeys } from '../services/jwks.js';
 
 export interface Identity {
   subject: string;
@@ -27,11 +29,20 @@ export interface AuthPluginOptions {
   adminApiKeys: readonly string[];
   authorize?: AuthorizeHook;
   identify?: IdentifyHook;
+  /** Clock of the JWKS back-off. */
+  now?: () => number;
 }
 
 export interface Access {
-  /** onRequest hook: 401 unless the caller is identified. */
-  authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /**
+   * preParsing hook: 401 unless the caller is identified. It runs after the rate limit (an onRequest hook),
+   * so failed credentials count against the caller's IP like any request, and before the body is read.
+   */
+  authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: RequestPayload,
+  ): Promise<RequestPayload>;
   /**
    * Identifies the caller when possible; a failure is kept for `requireIdentity` (lets rate limits count it
    * by IP). A callback hook: a JWT verified before is answered without a promise.
@@ -95,7 +106,17 @@ export default fp<AuthPluginOptions>(
     let key: KeyObject | JWTVerifyGetKey | undefined;
     // A KeyObject made once, so each verification skips importing the secret again.
     if (jwtConfig?.secret !== undefined) key = createSecretKey(Buffer.from(jwtConfig.secret, 'utf8'));
-    else if (jwtConfig?.jwksUrl !== undefined) key = createRemoteJWKSet(new URL(jwtConfig.jwksUrl));
+    else if (jwtConfig?.jwksUrl !== undefined) {
+      const logFailure = failureLog(
+        fastify.log,
+        'identity provider unreachable: JWT checks answer 503 IDENTITY_PROVIDER_UNAVAILABLE',
+      );
+      key = new RemoteKeys(jwtConfig.jwksUrl, {
+        timeoutMs: jwtConfig.jwksTimeoutMs,
+        onFailure: logFailure,
+        ...(options.now ? { now: options.now } : {}),
+      }).getKey;
+    }
     const algorithms = jwtConfig?.secret !== undefined ? ['HS256'] : ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
     // Verified tokens, reused until their own expiry: a browser sends the same session JWT many times and
@@ -143,7 +164,9 @@ export default fp<AuthPluginOptions>(
           requiredClaims: ['sub', 'exp'],
         });
         payload = verified.payload;
-      } catch {
+      } catch (error) {
+        // The identity provider could not be asked (503): not a verdict on the token.
+        if (error instanceof ApiError) throw error;
         return null;
       }
       if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number')
@@ -185,8 +208,9 @@ export default fp<AuthPluginOptions>(
     }
 
     const access: Access = {
-      async authenticate(request) {
+      async authenticate(request, _reply, payload) {
         request.identity = await identify(request);
+        return payload;
       },
       identifyQuietly(request, _reply, done) {
         const known = identifyNow(request);

@@ -4,12 +4,23 @@ import type { Sequelize } from 'sequelize';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrations.js';
 import { defineModels } from '../db/models.js';
+import { AuditRetention, type PruneResult } from '../services/audit-retention.js';
 import type { SharedCache } from '../services/shared-cache.js';
+import { failureKind } from '../services/failure-log.js';
 import { Store } from '../services/store.js';
+
+const pruneLogFields = (result: PruneResult) => ({
+  deleted: result.deleted,
+  batches: result.batches,
+  cutoff: result.cutoff,
+  complete: result.complete,
+});
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    /** Prunes audit rows past the retention period, hourly, off the request path. */
+    auditRetention: AuditRetention;
   }
 }
 
@@ -24,6 +35,9 @@ export interface DbPluginOptions {
   cache?: SharedCache;
   /** Longest wait for requests in flight when closing. */
   drainTimeoutMs?: number;
+  /** Audit rows older than this are pruned (0: kept forever). */
+  auditRetentionDays?: number;
+  now?: () => number;
 }
 
 export default fp<DbPluginOptions>(
@@ -41,6 +55,17 @@ export default fp<DbPluginOptions>(
       ...(options.cache ? { cache: options.cache } : {}),
     });
     fastify.decorate('store', store);
+    const retention = new AuditRetention(sequelize, {
+      retentionDays: options.auditRetentionDays ?? 0,
+      now: options.now ?? Date.now,
+      onRound: (result) => {
+        if ('error' in result)
+          fastify.log.warn({ failure: failureKind(result.error) }, 'audit prune failed; retried next round');
+        else fastify.log.info(pruneLogFields(result), 'audit rows pruned');
+      },
+    });
+    fastify.decorate('auditRetention', retention);
+    fastify.addHook('onReady', async () => retention.start());
 
     // Fastify runs this onClose before its HTTP server has finished the requests in flight: wait for them
     // (bounded), then write the pending audit rows, then close the connection.
@@ -63,6 +88,7 @@ export default fp<DbPluginOptions>(
           setTimeout(resolve, options.drainTimeoutMs ?? 10_000).unref();
         });
       }
+      await retention.stop();
       await store.audit.flush();
       if (owned) await sequelize.close();
     });

@@ -1,12 +1,21 @@
 /**
  * One error shape for every failure: `{ statusCode, code, error, message }`. Fastify's own errors (bad JSON,
  * wrong content type, body too large, schema validation, unknown route) get stable codes too; anything
- * unexpected is logged and answered with a generic 500 that reveals nothing. A dependency that is down for
+ * unexpected is logged and answered with a generic 500 that reveals nothing. (Unknown routes are answered by
+ * app.ts, once the rate limit they count against is registered.) A dependency that is down for
  * now (database, Redis) is a 503 with a code and `Retry-After`, never a 500 with a driver's message.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, databaseUnavailable } from '../db/unavailable.js';
-import { ApiError, errorBody, type ApiErrorCode } from '../errors.js';
+import {
+  ApiError,
+  apiError,
+  catalogueBody,
+  ERRORS,
+  errorBody,
+  MESSAGES,
+  type ApiErrorCode,
+} from '../errors.js';
 
 const FASTIFY_CODES: Record<string, ApiErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
@@ -16,29 +25,22 @@ const FASTIFY_CODES: Record<string, ApiErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
 };
 
-const MESSAGES: Partial<Record<ApiErrorCode, string>> = {
-  UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
-  BODY_TOO_LARGE: 'The request body is too large',
-  INVALID_JSON: 'The request body is not valid JSON',
-  BAD_REQUEST: 'The request is malformed',
-};
-
 function translate(error: FastifyError): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (isDatabaseUnavailable(error)) return databaseUnavailable();
   if (error.validation) {
     // Fastify's message names the field and the rule (never the value), e.g. "body/name must NOT have more than 200 characters".
-    return new ApiError(400, 'VALIDATION_FAILED', error.message.slice(0, 300));
+    return apiError('VALIDATION_FAILED', error.message.slice(0, 300));
   }
   const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
-  if (mapped) return new ApiError(error.statusCode ?? 400, mapped, MESSAGES[mapped] ?? 'Bad request');
+  if (mapped) return apiError(mapped);
   // secure-json-parse refuses `__proto__` / `constructor.prototype` with a SyntaxError carrying a 400.
   if (error instanceof SyntaxError && error.statusCode === 400) {
-    return new ApiError(400, 'INVALID_JSON', 'The request body is not acceptable JSON');
+    return apiError('INVALID_JSON', MESSAGES.invalidJsonPrototype);
   }
-  if (error.statusCode === 429) return new ApiError(429, 'RATE_LIMITED', 'Too many requests, retry later');
+  if (error.statusCode === 429) return apiError('RATE_LIMITED', MESSAGES.rateLimitedLater);
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    return new ApiError(error.statusCode, 'BAD_REQUEST', 'The request is malformed');
+    return new ApiError(error.statusCode, 'BAD_REQUEST', ERRORS.BAD_REQUEST.message);
   }
   return undefined;
 }
@@ -48,13 +50,10 @@ export function installErrorHandling(fastify: FastifyInstance): void {
     const known = translate(error);
     if (!known) {
       request.log.error({ err: error }, 'unexpected error');
-      return reply.code(500).send(errorBody(500, 'INTERNAL_ERROR', 'Something went wrong'));
+      return reply.code(500).send(catalogueBody('INTERNAL_ERROR'));
     }
     if (known.statusCode >= 500) request.log.warn({ code: known.code }, known.message);
     if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
     return reply.code(known.statusCode).send(errorBody(known.statusCode, known.code, known.message));
-  });
-  fastify.setNotFoundHandler((_request, reply) => {
-    return reply.code(404).send(errorBody(404, 'ROUTE_NOT_FOUND', 'Route not found'));
   });
 }

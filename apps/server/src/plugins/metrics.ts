@@ -10,7 +10,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, onResponseHookHandler, RouteOptions } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { ApiError } from '../errors.js';
+import { apiError, MESSAGES } from '../errors.js';
+import { errorResponses } from '../openapi.js';
 import { UPSTREAM_OPERATIONS, UPSTREAM_OUTCOMES, type UpstreamResult } from '../services/papermap-client.js';
 
 declare module 'fastify' {
@@ -234,12 +235,36 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsPluginOpt
 
   fastify.get(
     '/metrics',
-    // Hidden from the OpenAPI document; Prometheus scrapes on a schedule and is never rate limited.
-    { config: { rateLimit: false }, schema: { hide: true } },
+    // Prometheus scrapes on a schedule and is never rate limited.
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        description:
+          'The Prometheus text format: tokens by outcome, rate limiting, HTTP answers by route, Papermap latency ' +
+          'and errors, audit backlog, Redis failures, process metrics. With `METRICS_TOKEN` set, send ' +
+          '`Authorization: Bearer <METRICS_TOKEN>`; without it, keep /metrics off the internet. Not rate limited.',
+        security: [],
+        response: {
+          200: {
+            description: 'Metrics, `text/plain; version=0.0.4`',
+            content: {
+              'text/plain': {
+                schema: { type: 'string' },
+                example:
+                  '# HELP tenantdash_embed_tokens_total Embed token requests…\ntenantdash_embed_tokens_total{outcome="issued"} 42\n',
+              },
+            },
+          },
+          ...errorResponses('UNAUTHENTICATED'),
+        },
+      },
+    },
     async (request, reply) => {
       if (expected !== undefined && !bearerMatches(request.headers.authorization, expected)) {
         reply.header('www-authenticate', 'Bearer');
-        throw new ApiError(401, 'UNAUTHENTICATED', 'A valid metrics token is required');
+        throw apiError('UNAUTHENTICATED', MESSAGES.metricsToken);
       }
       const text = await registry.metrics();
       return reply.header('cache-control', 'no-store').type(registry.contentType).send(text);

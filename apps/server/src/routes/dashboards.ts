@@ -2,7 +2,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { dashboardNotFound, tenantNotFound } from '../errors.js';
-import { errorResponses, type Schemas } from '../schemas.js';
+import { ALWAYS, CALLER, DATABASE, errorResponses } from '../openapi.js';
+import type { Schemas } from '../schemas.js';
 import { provisionDashboard } from '../services/provision.js';
 import { dashboardView } from '../services/store.js';
 
@@ -25,15 +26,37 @@ async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }:
     '/dashboards',
     {
       bodyLimit,
-      onRequest: access.authenticate,
+      preParsing: access.authenticate,
       schema: {
         tags: ['dashboards'],
         summary: 'Provision a dashboard for a tenant (admin); honours Idempotency-Key',
+        description:
+          'Creates the dashboard at Papermap (a signed request) and stores the mapping; the tenant is created by ' +
+          'its first dashboard, which becomes its default (`make_default` moves the default). With an ' +
+          '`Idempotency-Key`, a retry gets the first answer back (`Idempotent-Replayed: true`) without a second ' +
+          'dashboard upstream. On an upstream failure nothing is stored and the same key may be retried.',
         headers: schemas.idempotencyHeaders,
         body: schemas.provisionBody,
         response: {
-          201: schemas.dashboard,
-          ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 502, 504),
+          201: {
+            ...schemas.dashboard,
+            description: 'Created: the mapping stored (or, for a replayed Idempotency-Key, the first answer)',
+          },
+          ...errorResponses(
+            'VALIDATION_FAILED',
+            'INVALID_JSON',
+            'IDEMPOTENCY_KEY_INVALID',
+            CALLER,
+            'FORBIDDEN',
+            'IDEMPOTENCY_KEY_IN_PROGRESS',
+            'BODY_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
+            'IDEMPOTENCY_KEY_REUSED',
+            'UPSTREAM_ERROR',
+            'UPSTREAM_TIMEOUT',
+            DATABASE,
+            ALWAYS,
+          ),
         },
       },
     },
@@ -67,14 +90,20 @@ async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }:
   fastify.get<{ Querystring: { tenant_id: string } }>(
     '/dashboards',
     {
-      onRequest: access.authenticate,
+      preParsing: access.authenticate,
       schema: {
         tags: ['dashboards'],
         summary: "List a tenant's dashboards",
+        description: 'Oldest first. Members of the tenant and admins; anyone else gets 404 TENANT_NOT_FOUND.',
         querystring: schemas.tenantQuery,
         response: {
-          200: { type: 'object', properties: { dashboards: { type: 'array', items: schemas.dashboard } } },
-          ...errorResponses(400, 401, 404, 429),
+          200: {
+            type: 'object',
+            description: "The tenant's dashboard mappings",
+            examples: [{ dashboards: schemas.dashboard.examples }],
+            properties: { dashboards: { type: 'array', items: schemas.dashboard } },
+          },
+          ...errorResponses('VALIDATION_FAILED', CALLER, 'TENANT_NOT_FOUND', DATABASE, ALWAYS),
         },
       },
     },
@@ -90,12 +119,17 @@ async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }:
   fastify.get<{ Params: { dashboard_id: string } }>(
     '/dashboards/:dashboard_id',
     {
-      onRequest: access.authenticate,
+      preParsing: access.authenticate,
       schema: {
         tags: ['dashboards'],
         summary: 'Read one dashboard mapping',
+        description:
+          "Members of its tenant and admins; another tenant's dashboard answers like a missing one.",
         params: schemas.dashboardParams,
-        response: { 200: schemas.dashboard, ...errorResponses(400, 401, 404, 429) },
+        response: {
+          200: schemas.dashboard,
+          ...errorResponses('VALIDATION_FAILED', CALLER, 'DASHBOARD_NOT_FOUND', DATABASE, ALWAYS),
+        },
       },
     },
     async (request) => {
@@ -109,12 +143,25 @@ async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }:
   fastify.delete<{ Params: { dashboard_id: string } }>(
     '/dashboards/:dashboard_id',
     {
-      onRequest: access.authenticate,
+      preParsing: access.authenticate,
       schema: {
         tags: ['dashboards'],
         summary: 'Remove a dashboard mapping (admin; Papermap has no delete, the dashboard stays upstream)',
+        description:
+          "A removed default is replaced by the tenant's oldest remaining dashboard. Tokens already issued stay " +
+          'valid until they expire.',
         params: schemas.dashboardParams,
-        response: { 204: { type: 'null' }, ...errorResponses(400, 401, 403, 404, 429) },
+        response: {
+          204: { type: 'null', description: 'Removed' },
+          ...errorResponses(
+            'VALIDATION_FAILED',
+            CALLER,
+            'FORBIDDEN',
+            'DASHBOARD_NOT_FOUND',
+            DATABASE,
+            ALWAYS,
+          ),
+        },
       },
     },
     async (request, reply) => {

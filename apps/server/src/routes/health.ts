@@ -4,8 +4,9 @@
  * that would only answer 503. The config was valid at start, or there would be no process.
  */
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
-import { errorBody } from '../errors.js';
+import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
+import { catalogueBody, MESSAGES } from '../errors.js';
+import { errorResponses } from '../openapi.js';
 import { failureKind } from '../services/failure-log.js';
 
 export interface HealthRouteOptions {
@@ -14,22 +15,61 @@ export interface HealthRouteOptions {
 }
 
 async function healthRoutes(fastify: FastifyInstance, { redisRequired }: HealthRouteOptions) {
-  fastify.get('/healthz', { config: { rateLimit: false }, schema: { hide: true } }, async () => ({
-    status: 'ok',
-  }));
-  fastify.get('/readyz', { config: { rateLimit: false }, schema: { hide: true } }, async (request, reply) => {
+  // Probes are never rate limited: a load balancer polls them from one address.
+  fastify.get(
+    '/healthz',
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness: the process answers',
+        description: 'For a liveness probe. Needs no credentials and is not rate limited.',
+        security: [],
+        response: {
+          200: {
+            type: 'object',
+            description: 'The process is up',
+            examples: [{ status: 'ok' }],
+            properties: { status: { type: 'string' } },
+          },
+        },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  const readiness: RouteShorthandOptions = {
+    config: { rateLimit: false },
+    schema: {
+      tags: ['operations'],
+      summary: 'Readiness: the database (and Redis, when limits fail closed) answers',
+      description:
+        'For a load balancer: 503 while a dependency is unreachable or the instance is draining after SIGTERM. ' +
+        'Needs no credentials and is not rate limited.',
+      security: [],
+      response: {
+        200: {
+          type: 'object',
+          description: 'Ready to serve',
+          examples: [{ status: 'ready' }],
+          properties: { status: { type: 'string' } },
+        },
+        ...errorResponses('NOT_READY', 'SHUTTING_DOWN'),
+      },
+    },
+  };
+  fastify.get('/readyz', readiness, async (request, reply) => {
     try {
       await fastify.store.sequelize.authenticate();
     } catch (error) {
       request.log.warn({ failure: failureKind(error) }, 'database not reachable');
-      return reply.code(503).send(errorBody(503, 'NOT_READY', 'The database is not reachable'));
+      return reply.code(503).send(catalogueBody('NOT_READY'));
     }
     if (redisRequired && fastify.redis) {
       try {
         await fastify.redis.ping();
       } catch (error) {
         request.log.warn({ failure: failureKind(error) }, 'redis not reachable');
-        return reply.code(503).send(errorBody(503, 'NOT_READY', 'Redis is not reachable'));
+        return reply.code(503).send(catalogueBody('NOT_READY', MESSAGES.notReadyRedis));
       }
     }
     return { status: 'ready' };

@@ -7,9 +7,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config.js';
-import { ApiError } from '../errors.js';
+import { apiError, MESSAGES } from '../errors.js';
 import { logsAccessFields } from '../logging.js';
-import { errorResponses, type Schemas } from '../schemas.js';
+import { ALWAYS, CALLER, DATABASE, errorResponses } from '../openapi.js';
+import type { Schemas } from '../schemas.js';
 import { mintEmbedToken } from '../services/tokens.js';
 
 interface TokenBody {
@@ -39,16 +40,11 @@ function readBody(body: TokenBody): { tenantId: string; dashboardId?: string } {
   const snake = body.tenant_id !== undefined || body.dashboard_id !== undefined;
   const camel = body.tenantId !== undefined || body.dashboardId !== undefined;
   if (snake && camel) {
-    throw new ApiError(
-      400,
-      'VALIDATION_FAILED',
-      'Use either tenant_id/dashboard_id or tenantId/dashboardId, not both',
-    );
+    throw apiError('VALIDATION_FAILED', MESSAGES.tokenBodyMixed);
   }
   const tenantId = snake ? body.tenant_id : body.tenantId;
   const dashboardId = snake ? body.dashboard_id : body.dashboardId;
-  if (tenantId === undefined)
-    throw new ApiError(400, 'VALIDATION_FAILED', 'body must have property tenant_id');
+  if (tenantId === undefined) throw apiError('VALIDATION_FAILED', MESSAGES.tokenBodyTenant);
   return dashboardId === undefined ? { tenantId } : { tenantId, dashboardId };
 }
 
@@ -84,8 +80,28 @@ async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: T
       schema: {
         tags: ['tokens'],
         summary: 'Mint an embed token for a tenant the caller belongs to',
+        description:
+          "`{ tenant_id, dashboard_id? }` (or `{ tenantId, dashboardId? }`): without a dashboard id, the tenant's " +
+          'default. The dashboard and workspace come from the stored mapping, never from the request; the token ' +
+          'is answered only once its audit row is written. Rate limited per user and tenant (per IP for callers ' +
+          'not authenticated). A 503 is never a sign-out: retry after `Retry-After`.',
         body: schemas.tokenBody,
-        response: { 200: schemas.token, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+        response: {
+          200: schemas.token,
+          ...errorResponses(
+            'VALIDATION_FAILED',
+            'INVALID_JSON',
+            CALLER,
+            'TENANT_DISABLED',
+            'TENANT_NOT_FOUND',
+            'DASHBOARD_NOT_FOUND',
+            'NO_DEFAULT_DASHBOARD',
+            'BODY_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
+            DATABASE,
+            ALWAYS,
+          ),
+        },
       },
     },
     async (request, reply) => {

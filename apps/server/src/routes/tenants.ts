@@ -2,7 +2,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { tenantNotFound } from '../errors.js';
-import { errorResponses, type Schemas } from '../schemas.js';
+import { ALWAYS, CALLER, DATABASE, errorResponses } from '../openapi.js';
+import type { Schemas } from '../schemas.js';
 import type { UsageService } from '../services/usage.js';
 
 interface UsageQuery {
@@ -14,6 +15,18 @@ interface UsageQuery {
 
 const usageResponse = {
   type: 'object',
+  description: 'Usage rows as Papermap reports them (credits and requests per tenant and month), one page',
+  examples: [
+    {
+      workspace_id: 'ws_demo',
+      tenant_id: 'acme',
+      usage: [{ tenant_id: 'acme', period: '2026-11', credits_used: 12, request_count: 2 }],
+      page: 1,
+      per_page: 50,
+      total: 1,
+      total_pages: 1,
+    },
+  ],
   properties: {
     workspace_id: { type: 'string' },
     tenant_id: { type: 'string' },
@@ -35,13 +48,27 @@ async function tenantRoutes(
   fastify.get(
     '/tenants',
     {
-      onRequest: access.authenticate,
+      preParsing: access.authenticate,
       schema: {
         tags: ['tenants'],
         summary: 'List tenants (admin)',
+        description: 'Every tenant, by id, with its kill-switch state and how many dashboards it has.',
         response: {
           200: {
             type: 'object',
+            description: 'The tenants',
+            examples: [
+              {
+                tenants: [
+                  {
+                    tenant_id: 'acme',
+                    disabled: false,
+                    dashboards: 1,
+                    created_at: '2026-11-29T10:00:00.000Z',
+                  },
+                ],
+              },
+            ],
             properties: {
               tenants: {
                 type: 'array',
@@ -57,7 +84,7 @@ async function tenantRoutes(
               },
             },
           },
-          ...errorResponses(401, 403, 429),
+          ...errorResponses(CALLER, 'FORBIDDEN', DATABASE, ALWAYS),
         },
       },
     },
@@ -71,15 +98,23 @@ async function tenantRoutes(
     fastify.post<{ Params: { tenant_id: string } }>(
       `/tenants/:tenant_id/${action}`,
       {
-        onRequest: access.authenticate,
+        preParsing: access.authenticate,
         schema: {
           tags: ['tenants'],
           summary:
             action === 'disable'
               ? 'Disable a tenant: no new tokens (admin)'
               : 'Enable a tenant again (admin)',
+          description:
+            action === 'disable'
+              ? 'The kill switch: no new token for this tenant, on every instance at once with Redis (within ' +
+                '`MINT_CACHE_TTL_MS` without). Tokens already issued stay valid until they expire.'
+              : 'Tokens are issued for the tenant again.',
           params: schemas.tenantParams,
-          response: { 200: schemas.tenant, ...errorResponses(400, 401, 403, 404, 429) },
+          response: {
+            200: schemas.tenant,
+            ...errorResponses('VALIDATION_FAILED', CALLER, 'FORBIDDEN', 'TENANT_NOT_FOUND', DATABASE, ALWAYS),
+          },
         },
       },
       async (request) => {
@@ -104,13 +139,27 @@ async function tenantRoutes(
   fastify.get<{ Params: { tenant_id: string }; Querystring: UsageQuery }>(
     '/tenants/:tenant_id/usage',
     {
-      onRequest: access.authenticate,
+      preParsing: access.authenticate,
       schema: {
         tags: ['usage'],
         summary: "A tenant's credit usage per month",
+        description:
+          "The workspace's usage report from Papermap (cached for `USAGE_CACHE_TTL_MS`), filtered to this tenant's " +
+          'rows and paginated here. Members of the tenant and admins.',
         params: schemas.tenantParams,
         querystring: schemas.usageQuery,
-        response: { 200: usageResponse, ...errorResponses(400, 401, 404, 429, 502, 504) },
+        response: {
+          200: usageResponse,
+          ...errorResponses(
+            'VALIDATION_FAILED',
+            CALLER,
+            'TENANT_NOT_FOUND',
+            'UPSTREAM_ERROR',
+            'UPSTREAM_TIMEOUT',
+            DATABASE,
+            ALWAYS,
+          ),
+        },
       },
     },
     async (request) => {
@@ -125,12 +174,24 @@ async function tenantRoutes(
   fastify.get<{ Querystring: UsageQuery }>(
     '/usage',
     {
-      onRequest: access.authenticate,
+      preParsing: access.authenticate,
       schema: {
         tags: ['usage'],
         summary: "The whole workspace's credit usage per tenant and month (admin)",
+        description:
+          "Papermap's usage report for the workspace (cached for `USAGE_CACHE_TTL_MS`), paginated here.",
         querystring: schemas.usageQuery,
-        response: { 200: usageResponse, ...errorResponses(400, 401, 403, 429, 502, 504) },
+        response: {
+          200: usageResponse,
+          ...errorResponses(
+            'VALIDATION_FAILED',
+            CALLER,
+            'FORBIDDEN',
+            'UPSTREAM_ERROR',
+            'UPSTREAM_TIMEOUT',
+            ALWAYS,
+          ),
+        },
       },
     },
     async (request) => {

@@ -1,11 +1,11 @@
 /**
- * The signed HTTP client for Papermap's data API (PROTOCOL.md section 5). Every request is signed afresh with
+ * The signed HTTP client for Papermap's data API (docs/papermap-protocol.md, "Upstream endpoints"). Every request is signed afresh with
  * @tenantdash/core, bounded by a timeout, and retried with exponential backoff only when a retry cannot
  * duplicate work: reads on any transient failure, the dashboard create only when Papermap (or a gateway in
  * front of it) answered that it did not process the request, or the connection was refused.
  */
 import { papermapApiUrl, signRequest } from '@tenantdash/core';
-import { ApiError } from '../errors.js';
+import { apiError, type ApiError } from '../errors.js';
 
 export interface PapermapClientOptions {
   apiKeyId: string;
@@ -75,9 +75,7 @@ class AttemptFailed extends Error {
 }
 
 function upstreamError(failure: Failure): ApiError {
-  if (failure.kind === 'timeout')
-    return new ApiError(504, 'UPSTREAM_TIMEOUT', 'Papermap did not answer in time');
-  return new ApiError(502, 'UPSTREAM_ERROR', 'Papermap could not complete the request');
+  return apiError(failure.kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_ERROR');
 }
 
 function describe(failure: Failure): string {

@@ -7,7 +7,8 @@
  * the client may retry with the same key, and no mapping is left behind.
  */
 import { UniqueConstraintError } from 'sequelize';
-import { ApiError } from '../errors.js';
+import { apiError, MESSAGES } from '../errors.js';
+import { headerSafe } from '../settings/id-pattern.js';
 import type { PapermapClient } from './papermap-client.js';
 import { dashboardView, type DashboardView, type Store } from './store.js';
 import { sha256Hex } from './tokens.js';
@@ -29,11 +30,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new ApiError(
-      400,
-      'IDEMPOTENCY_KEY_INVALID',
-      'Idempotency-Key must be 1 to 255 visible ASCII characters',
-    );
+    throw apiError('IDEMPOTENCY_KEY_INVALID');
   }
 }
 
@@ -90,6 +87,9 @@ export async function provisionDashboard(
   options: { staleAfterMs?: number; now?: () => number } = {},
 ): Promise<ProvisionResult> {
   checkIdempotencyKey(idempotencyKey);
+  // The tenant id travels in X-Tenant-ID: refused here, before anything is stored or sent, if a header cannot
+  // carry it (an ID_PATTERN that admits such ids is refused at start, but a pattern can only be probed).
+  if (!headerSafe(input.tenant_id)) throw apiError('VALIDATION_FAILED', MESSAGES.headerUnsafeTenant);
   if (idempotencyKey === undefined) {
     return { statusCode: 201, body: await createAndStore(store, client, input), replayed: false };
   }
@@ -108,29 +108,16 @@ export async function provisionDashboard(
   } catch (error) {
     if (!(error instanceof UniqueConstraintError)) throw error;
     const existing = await IdempotencyRecord.findByPk(idempotencyKey);
-    if (!existing)
-      throw new ApiError(
-        409,
-        'IDEMPOTENCY_KEY_IN_PROGRESS',
-        'A request with this Idempotency-Key is in progress',
-      );
+    if (!existing) throw apiError('IDEMPOTENCY_KEY_IN_PROGRESS');
     if (existing.request_hash !== requestHash) {
-      throw new ApiError(
-        422,
-        'IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was used with a different request',
-      );
+      throw apiError('IDEMPOTENCY_KEY_REUSED');
     }
     if (existing.state !== 'done' || existing.response_body === null) {
       const age = (options.now ?? Date.now)() - new Date(existing.updated_at).getTime();
       const stale = age > (options.staleAfterMs ?? DEFAULT_STALE_PENDING_MS);
       // The conditional update lets exactly one of several concurrent retries take a stale record over.
       if (!stale || !(await takeOver(store, idempotencyKey, existing.updated_at))) {
-        throw new ApiError(
-          409,
-          'IDEMPOTENCY_KEY_IN_PROGRESS',
-          'A request with this Idempotency-Key is in progress',
-        );
+        throw apiError('IDEMPOTENCY_KEY_IN_PROGRESS');
       }
       return runClaimed(store, client, input, idempotencyKey);
     }

@@ -9,18 +9,10 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { Redis } from 'ioredis';
-import { ApiError } from '../errors.js';
+import { apiError } from '../errors.js';
 import type { FailureLog } from './failure-log.js';
 
-export const RATE_LIMIT_RETRY_AFTER_SECONDS = 2;
-
-export const rateLimitUnavailable = () =>
-  new ApiError(
-    503,
-    'RATE_LIMIT_UNAVAILABLE',
-    'Rate limiting is temporarily unavailable, retry shortly',
-    RATE_LIMIT_RETRY_AFTER_SECONDS,
-  );
+export const rateLimitUnavailable = () => apiError('RATE_LIMIT_UNAVAILABLE');
 
 type Increment = FastifyRateLimitStore['incr'];
 type RouteOptions = Parameters<FastifyRateLimitStore['child']>[0];

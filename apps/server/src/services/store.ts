@@ -1,5 +1,6 @@
-/** Tenants and their dashboard mappings: the only queries the routes and the CLI need. */
+/** Tenants, their dashboard mappings and the audit table: the queries the routes and the CLI need. */
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import { AuditLog } from './audit-log.js';
 import { AuditWriter } from './audit-writer.js';
 import { LocalCache, type SharedCache } from './shared-cache.js';
 import type { Models, TenantDashboard } from '../db/models.js';
@@ -43,7 +44,10 @@ export interface StoreOptions {
 const mintGroup = (tenantId: string) => `mint:${tenantId}`;
 
 export class Store {
+  /** Writes the audit row of every token issued. */
   readonly audit: AuditWriter;
+  /** Reads them back (admin API, CLI). */
+  readonly auditLog: AuditLog;
   private readonly mintCacheTtlMs: number;
   private readonly cache: SharedCache;
 
@@ -53,6 +57,7 @@ export class Store {
     options: StoreOptions = {},
   ) {
     this.audit = new AuditWriter(models);
+    this.auditLog = new AuditLog(sequelize, models);
     this.mintCacheTtlMs = options.mintCacheTtlMs ?? 0;
     this.cache = options.cache ?? new LocalCache();
   }

@@ -6,7 +6,7 @@
 import { hash } from 'node:crypto';
 import { buildEmbedUrl, createEmbedToken } from '@tenantdash/core';
 import type { ServerConfig } from '../config.js';
-import { ApiError, dashboardNotFound, tenantNotFound } from '../errors.js';
+import { apiError, dashboardNotFound, tenantNotFound } from '../errors.js';
 import type { Store } from './store.js';
 
 export interface IssuedToken {
@@ -39,11 +39,11 @@ export async function mintEmbedToken(
 ): Promise<IssuedToken> {
   const target = await store.mintTarget(request.tenantId, request.dashboardId);
   if (!target) throw tenantNotFound();
-  if (target.disabled) throw new ApiError(403, 'TENANT_DISABLED', 'This tenant is disabled');
+  if (target.disabled) throw apiError('TENANT_DISABLED');
   const mapping = target.dashboard;
   if (!mapping) {
     if (request.dashboardId === undefined) {
-      throw new ApiError(404, 'NO_DEFAULT_DASHBOARD', 'This tenant has no dashboard yet');
+      throw apiError('NO_DEFAULT_DASHBOARD');
     }
     throw dashboardNotFound();
   }
