@@ -21,6 +21,7 @@ import { chromium } from 'playwright-core';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { build } from 'vite';
+import { forwardToTokenServer } from '../scripts/forward-to-token-server.mjs';
 import { startLatencyProxy } from './latency-proxy.mjs';
 import { PrefetchedApp } from './time-to-dashboard/component-apps.mjs';
 
@@ -95,25 +96,6 @@ const page = (variant, body, settings) =>
   `<link rel="icon" href="data:,"></head><body><div id="root">${body}</div>` +
   `<script type="application/json" id="bench-settings">${json(settings)}</script>${scriptsFor(variant)}</body></html>`;
 
-async function forwardToTokenServer(request, response) {
-  const chunks = [];
-  for await (const chunk of request) chunks.push(chunk);
-  const answer = await fetch(`${tokenServerUrl}${request.url}`, {
-    method: request.method,
-    headers: {
-      'content-type': request.headers['content-type'] ?? 'application/json',
-      authorization: request.headers.authorization ?? '',
-    },
-    ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
-  });
-  const headers = {};
-  for (const name of ['content-type', 'cache-control', 'date']) {
-    const value = answer.headers.get(name);
-    if (value !== null) headers[name] = value;
-  }
-  response.writeHead(answer.status, headers).end(Buffer.from(await answer.arrayBuffer()));
-}
-
 /** (c)'s server: the token fetched for this user while the page renders, the iframe in the HTML. */
 async function prefetchedPage() {
   const client = new QueryClient();
@@ -139,7 +121,8 @@ const TYPES = { '.js': 'text/javascript', '.json': 'application/json' };
 const host = createServer((request, response) => {
   void (async () => {
     const path = new URL(request.url ?? '/', 'http://host').pathname;
-    if (path.startsWith('/api/')) return await forwardToTokenServer(request, response);
+    if (path.startsWith('/api/'))
+      return await forwardToTokenServer(request, response, `${tokenServerUrl}${request.url}`);
     const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'private, no-store' };
     if (path === '/naive')
       return response.writeHead(200, headers).end(page('naive', '', { tenantId: TENANT, jwt }));

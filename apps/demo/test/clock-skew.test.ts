@@ -22,6 +22,7 @@ import { SignJWT } from 'jose';
 import { chromium, type Browser, type Response as PageResponse } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forwardToTokenServer } from '../scripts/forward-to-token-server.mjs';
 
 const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'skew-host');
 const MIN = 60_000;
@@ -71,23 +72,7 @@ function startHost(): Promise<void> {
       const url = new URL(request.url ?? '/', 'http://host');
       const proxied = /^\/ttl-(\d+)(\/api\/.*)$/.exec(url.pathname);
       if (proxied) {
-        const target = servers.get(Number(proxied[1]));
-        const chunks: Buffer[] = [];
-        for await (const chunk of request) chunks.push(chunk as Buffer);
-        const upstream = await fetch(`${target?.url}${proxied[2]}`, {
-          method: request.method ?? 'GET',
-          headers: {
-            'content-type': request.headers['content-type'] ?? 'application/json',
-            authorization: request.headers.authorization ?? '',
-          },
-          ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
-        });
-        const headers: Record<string, string> = {};
-        for (const name of ['content-type', 'date', 'cache-control', 'retry-after']) {
-          const value = upstream.headers.get(name);
-          if (value !== null) headers[name] = value;
-        }
-        response.writeHead(upstream.status, headers).end(Buffer.from(await upstream.arrayBuffer()));
+        await forwardToTokenServer(request, response, `${servers.get(Number(proxied[1]))?.url}${proxied[2]}`);
         return;
       }
       const file = normalize(join(hostBuild, url.pathname === '/' ? 'index.html' : url.pathname));
