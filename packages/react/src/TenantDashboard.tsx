@@ -72,7 +72,6 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
 
   const [frameState, setFrame] = useState<Frame>();
   const [messaging, setMessaging] = useState(false);
-  // The embed page said it cannot show the dashboard (`tenantdash:error`), for the document at this URL.
   // The embed page refused the document at `url` (`tenantdash:error`): that URL is never shown again.
   const [embedFailure, setEmbedFailure] = useState<{ url: string; error: TenantDashboardError }>();
   const refusedUrl = embedFailure?.url;
@@ -164,10 +163,10 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
           break;
         case 'tenantdash:token-expiring':
         case 'tenantdash:token-expired': {
-          // Hand over a newer token if we hold one. Otherwise fetch one,
-          // unless the page warns early about a token whose own refresh is not due yet: the page's warning
-          // lead can exceed a short token's whole lifetime, and answering each warning with a fetch would
-          // loop (new token, immediate warning, new token...). The refresh schedule fetches it in time.
+          // Hand over a newer token if we hold one. Otherwise fetch one, unless the page warns early about a
+          // token whose own refresh is not due yet: the page's warning lead can exceed a short token's whole
+          // lifetime, and answering each warning with a fetch would loop (new token, immediate warning, new
+          // token...). The refresh schedule fetches it in time.
           const { token: current, frame: shown } = live.current;
           const pageExpiry = message.expiresAt ?? shown?.token.expiresAt ?? 0;
           if (current && current.expiresAt > pageExpiry) {
