@@ -1,10 +1,21 @@
 import type { Preview } from '@storybook/react-vite';
 import { mswLoader } from 'msw-storybook-addon/csf3';
+import './preview.css';
+import { withReviewNote } from './review-note.js';
 
 // Token endpoints are mocked per story (`parameters.msw.handlers`); the worker is public/mockServiceWorker.js.
 const preview: Preview = {
   loaders: [mswLoader()],
-  parameters: { layout: 'padded', controls: { expanded: true } },
+  decorators: [withReviewNote],
+  parameters: {
+    layout: 'padded',
+    controls: { expanded: true, sort: 'requiredFirst' },
+    options: { storySort: { order: ['TenantDashboard', 'TenantDashboard error codes'] } },
+    // Every story's axe check must pass: a violation fails the story (and the Chromium test that runs it).
+    a11y: { test: 'error' },
+    // Each story of the Docs page in its own frame: with its own token endpoint mocks and its own state.
+    docs: { story: { inline: false, height: '560px' } },
+  },
 };
 
 export default preview;

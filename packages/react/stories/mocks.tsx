@@ -8,26 +8,39 @@ import {
   type EmbedToken,
 } from '../src/index.js';
 
+export interface StandInOptions {
+  messages?: boolean;
+  rows?: number;
+  /** The stand-in page refuses the dashboard with this code, as an embed page does (`tenantdash:error`). */
+  refuse?: { code: string; status: number };
+}
+
 /** The stand-in dashboard page in `public/`, on whatever origin serves the stories (no network). */
 export function standInUrl(
   token: string,
+  tenantId: string,
   dashboardId: string,
-  options: { messages?: boolean; rows?: number } = {},
+  options: StandInOptions = {},
 ) {
   const base = typeof location === 'undefined' ? 'http://localhost' : location.origin;
   const url = new URL('dashboard.html', `${base}/`);
   url.searchParams.set('embedded-token', token);
+  url.searchParams.set('tenant-id', tenantId);
   url.searchParams.set('dashboard-id', dashboardId);
   if (options.messages) url.searchParams.set('messages', '1');
   if (options.rows) url.searchParams.set('rows', String(options.rows));
+  if (options.refuse) {
+    url.searchParams.set('error', options.refuse.code);
+    url.searchParams.set('status', String(options.refuse.status));
+  }
   return url.toString();
 }
 
 let minted = 0;
 
-/** A token endpoint that mints a token living `ttlSeconds`, like apps/server's. */
+/** A token endpoint that mints a token living `ttlSeconds`, like apps/server's (`expires_in` included). */
 export function tokenEndpoint(
-  options: { ttlSeconds?: number; messages?: boolean; rows?: number; latencyMs?: number } = {},
+  options: StandInOptions & { ttlSeconds?: number; latencyMs?: number; withoutEmbedUrl?: boolean } = {},
 ) {
   const { ttlSeconds = 3600, latencyMs = 300 } = options;
   return http.post(`*${DEFAULT_TOKEN_URL}`, async ({ request }) => {
@@ -41,7 +54,10 @@ export function tokenEndpoint(
         token,
         dashboard_id: dashboardId,
         expires_at: Math.floor(Date.now() / 1000) + ttlSeconds,
-        embed_url: standInUrl(token, dashboardId, options),
+        expires_in: ttlSeconds,
+        ...(options.withoutEmbedUrl
+          ? {}
+          : { embed_url: standInUrl(token, body.tenant_id, dashboardId, options) }),
       },
       { headers: { 'cache-control': 'no-store' } },
     );
@@ -54,13 +70,18 @@ export const pendingEndpoint = () =>
     return HttpResponse.json({});
   });
 
-export const statusEndpoint = (status: number) =>
+/** An error answer shaped like apps/server's: `{ statusCode, code, error, message }`, optional headers. */
+export const problemEndpoint = (status: number, code?: string, headers: Record<string, string> = {}) =>
   http.post(`*${DEFAULT_TOKEN_URL}`, () =>
     HttpResponse.json(
-      { error: 'mocked', code: `HTTP_${status}` },
-      { status, headers: { 'cache-control': 'no-store' } },
+      { statusCode: status, code: code ?? `HTTP_${status}`, error: 'Mocked', message: `Mocked ${status}` },
+      { status, headers: { 'cache-control': 'no-store', ...headers } },
     ),
   );
+
+/** A 200 whose body is not JSON (a proxy's HTML page, say). */
+export const notJsonEndpoint = () =>
+  http.post(`*${DEFAULT_TOKEN_URL}`, () => HttpResponse.text('<html>Sign in</html>', { status: 200 }));
 
 export const unreachableEndpoint = () => http.post(`*${DEFAULT_TOKEN_URL}`, () => HttpResponse.error());
 
@@ -81,7 +102,7 @@ export function seededToken(
     token,
     dashboardId,
     expiresAt,
-    embedUrl: standInUrl(token, dashboardId),
+    embedUrl: standInUrl(token, tenantId, dashboardId),
     receivedAt,
     schedule: computeTokenSchedule({ expiresAt, receivedAt }),
   };
