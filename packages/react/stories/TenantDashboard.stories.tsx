@@ -294,7 +294,7 @@ export const SeveralDashboards: Story = {
           key={d.title}
           {...args}
           {...d}
-          style={{ '--tenantdash-height': '360px' } as CSSProperties}
+          style={{ '--tenantdash-height': '400px' } as CSSProperties}
         />
       ))}
     </div>

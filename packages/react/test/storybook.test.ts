@@ -165,7 +165,8 @@ interface Finished {
   status: string;
   /** What the play function threw: outside a test runner Storybook logs it and still reports `success`. */
   playError: string | null;
-  a11y: { status: string; violations: string[] } | undefined;
+  /** axe's rule ids: violations fail; `incomplete` are checks it could not decide (shown in the panel too). */
+  a11y: { status: string; violations: string[]; incomplete: string[] } | undefined;
 }
 
 /**
@@ -200,7 +201,8 @@ async function openStory(
   await page.goto(`${base}/iframe.html?id=${id}&viewMode=story${query}`);
   const handle = await page.waitForFunction(
     () => {
-      type Report = { type: string; status: string; result?: { violations?: { id: string }[] } };
+      type Rule = { id: string };
+      type Report = { type: string; status: string; result?: { violations?: Rule[]; incomplete?: Rule[] } };
       const w = window as unknown as {
         __finished: { storyId: string; status: string; reporters: Report[] }[];
         __playErrors: string[];
@@ -212,7 +214,11 @@ async function openStory(
         storyId: done.storyId,
         status: done.status,
         playError: w.__playErrors[0] ?? null,
-        a11y: a11y && { status: a11y.status, violations: (a11y.result?.violations ?? []).map((v) => v.id) },
+        a11y: a11y && {
+          status: a11y.status,
+          violations: (a11y.result?.violations ?? []).map((v) => v.id),
+          incomplete: (a11y.result?.incomplete ?? []).map((v) => v.id),
+        },
       };
     },
     null,
@@ -257,7 +263,7 @@ describe('every story in Chromium', () => {
           storyId: id,
           status: 'success',
           playError: null,
-          a11y: { status: 'passed', violations: [] },
+          a11y: { status: 'passed', violations: [], incomplete: [] },
         });
         const shown = await page.$$eval('.tenantdash', (roots) => [
           ...new Set(roots.map((r) => r.getAttribute('data-state'))),
