@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { PUBLISHED_DEV_CREDENTIALS } from '../src/settings/auth.js';
 import { loadConfig, SettingError } from '../src/config.js';
 import { testEnv } from './helper.js';
 
@@ -219,6 +222,22 @@ describe('loadConfig', () => {
     expect(loadConfig(jwks).auth.jwt?.jwksTimeoutMs).toBe(2000);
     expect(problem({ ...jwks, AUTH_JWKS_TIMEOUT_MS: '50' })).toBe(
       'AUTH_JWKS_TIMEOUT_MS must be between 100 and 30000',
+    );
+  });
+
+  it('.env.sandbox starts a server against the sandbox, and its credentials are refused in production', () => {
+    const sandboxEnv = parseEnv(readFileSync(new URL('../.env.sandbox', import.meta.url), 'utf8'));
+    const config = loadConfig(sandboxEnv);
+    expect(config.papermap).toMatchObject({ apiUrl: 'http://127.0.0.1:4010', workspaceId: 'ws_demo' });
+    expect([config.auth.jwt?.secret, ...config.auth.adminApiKeys].sort()).toEqual(
+      [...PUBLISHED_DEV_CREDENTIALS].sort(),
+    );
+    const production = { ...sandboxEnv, NODE_ENV: 'production' };
+    expect(problem(production)).toBe(
+      'ADMIN_API_KEYS holds the published value of .env.sandbox: set your own for production',
+    );
+    expect(problem({ ...production, ADMIN_API_KEYS: 'k'.repeat(24) })).toBe(
+      'AUTH_JWT_SECRET holds the published value of .env.sandbox: set your own for production',
     );
   });
 

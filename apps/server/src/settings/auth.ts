@@ -22,6 +22,21 @@ export interface AuthSettings {
   adminApiKeys: readonly string[];
 }
 
+/**
+ * The JWT secret and admin key of `.env.sandbox`, published in the repository for trying the server against
+ * the sandbox: anyone can sign JWTs or call as an admin with them, so production refuses them.
+ */
+export const PUBLISHED_DEV_CREDENTIALS: ReadonlySet<string> = new Set([
+  'local-only-jwt-secret-change-me-0123456789',
+  'local-only-admin-key-change-me-0123456789',
+]);
+
+function refusePublished(env: Env, name: string, values: readonly string[]): void {
+  if (env.NODE_ENV?.trim() !== 'production') return;
+  if (values.some((value) => PUBLISHED_DEV_CREDENTIALS.has(value)))
+    throw new SettingError(name, 'holds the published value of .env.sandbox: set your own for production');
+}
+
 export function jwtSettings(env: Env): JwtAuthConfig | undefined {
   const secret = read(env, 'AUTH_JWT_SECRET');
   const jwksUrl = read(env, 'AUTH_JWKS_URL');
@@ -32,6 +47,7 @@ export function jwtSettings(env: Env): JwtAuthConfig | undefined {
   if (secret !== undefined && Buffer.byteLength(secret) < 32) {
     throw new SettingError('AUTH_JWT_SECRET', 'must be at least 32 bytes long');
   }
+  if (secret !== undefined) refusePublished(env, 'AUTH_JWT_SECRET', [secret]);
   return {
     ...(secret !== undefined ? { secret } : {}),
     ...(jwksUrl !== undefined ? { jwksUrl: httpUrl(env, 'AUTH_JWKS_URL', jwksUrl) } : {}),
@@ -53,6 +69,7 @@ export function authSettings(env: Env, hostAuthorization: boolean): AuthSettings
   if (adminApiKeys.some((key) => key.length < 24)) {
     throw new SettingError('ADMIN_API_KEYS', 'must hold keys of at least 24 characters');
   }
+  refusePublished(env, 'ADMIN_API_KEYS', adminApiKeys);
   const jwt = jwtSettings(env);
   if (jwt === undefined && adminApiKeys.length === 0 && !hostAuthorization) {
     throw new SettingError(
