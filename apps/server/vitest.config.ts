@@ -26,6 +26,7 @@ export default mergeConfig(
               'test/logging.test.ts',
               'test/shared-state.test.ts',
               'test/docs-browser.test.ts',
+              'test/readme.test.ts',
             ],
             env: { TENANTDASH_TEST_POSTGRES_URL: postgresUrl },
           },

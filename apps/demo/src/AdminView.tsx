@@ -142,9 +142,69 @@ export function AdminView({ session }: { session: Session }) {
             </p>
           )}
           <DashboardPanel session={session} tenantId={current} />
+          <RecentIssuance session={session} tenantId={current} />
         </>
       )}
     </section>
+  );
+}
+
+interface AuditRow {
+  id: number;
+  dashboard_id: string;
+  subject: string;
+  issued_at: string;
+  expires_at: string;
+  token_sha256: string;
+}
+
+interface AuditSummary {
+  by_tenant: { tenant_id: string; tokens: number; subjects: number }[];
+}
+
+const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB');
+
+/** The tenant's latest embed tokens, from the token server's audit API (admins only): who, when, until when. */
+function RecentIssuance({ session, tenantId }: { session: Session; tenantId: string }) {
+  const recent = useQuery({
+    queryKey: ['admin', 'audit', tenantId],
+    queryFn: () =>
+      api<{ items: AuditRow[] }>(session, `/audit?tenant_id=${encodeURIComponent(tenantId)}&limit=8`),
+    refetchInterval: 10_000,
+  });
+  const day = useQuery({
+    queryKey: ['admin', 'audit-summary'],
+    queryFn: () => api<AuditSummary>(session, '/audit/summary?top=100'),
+    refetchInterval: 10_000,
+  });
+  const counts = day.data?.by_tenant.find((row) => row.tenant_id === tenantId);
+  const items = recent.data?.items ?? [];
+  return (
+    <div className="card" data-testid="recent-issuance">
+      <h2>Embed tokens issued for {tenantId}</h2>
+      <p className="muted small" data-testid="issuance-day">
+        {counts
+          ? `${counts.tokens} in the last 24 hours, to ${counts.subjects} ${counts.subjects === 1 ? 'user' : 'users'}`
+          : 'None in the last 24 hours'}{' '}
+        · newest first, from the audit (each token's SHA-256, never the token)
+      </p>
+      {recent.isError ? (
+        <p role="alert" className="error">
+          Audit unavailable ({codeOf(recent.error)})
+        </p>
+      ) : (
+        <ol aria-label={`Recent embed tokens of ${tenantId}`}>
+          {items.map((row) => (
+            <li key={row.id} data-testid="issuance" style={{ overflowWrap: 'anywhere' }}>
+              <time dateTime={row.issued_at}>{clock(row.issued_at)}</time> <strong>{row.subject}</strong>{' '}
+              <span className="muted small">
+                valid until {clock(row.expires_at)} · sha256 {row.token_sha256.slice(0, 12)}…
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-// @tenantdash/sandbox: a faithful local Papermap (PROTOCOL.md) for tests, CI and the demo.
+// @tenantdash/sandbox: a faithful local Papermap (docs/papermap-protocol.md) for tests, CI and the demo.
 import Fastify, { type FastifyInstance } from 'fastify';
 import sandboxApp from './app.js';
 import { resolveConfig, type SandboxConfig } from './config.js';
@@ -24,7 +24,7 @@ export type { FaultMode, FaultSettings } from './faults.js';
 export { ADMIN_TOKEN_HEADER } from './routes/admin.js';
 export { MESSAGE_PREFIX, MESSAGE_VERSION } from './embed/messages.js';
 
-// Tokens travel in query strings (PROTOCOL.md 6.4): log the path only, never headers.
+// Tokens travel in query strings (docs/papermap-protocol.md §7.4): log the path only, never headers.
 const serializers = {
   req(request: { method: string; url: string; id?: string }) {
     return { method: request.method, path: request.url.split('?')[0], id: request.id };

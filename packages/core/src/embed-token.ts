@@ -53,7 +53,7 @@ export type CreateEmbedTokenOptions = CreateEmbedTokenBase &
     | { /** Absolute expiry, Unix seconds. */ validUntil: number; ttlSeconds?: never }
   );
 
-/** What the token endpoint answers (PROTOCOL.md section 3): `expires_at` is the token's `valid_until`. */
+/** What the token endpoint answers (docs/papermap-protocol.md §3): `expires_at` is the token's `valid_until`. */
 export interface EmbedToken {
   token: string;
   dashboard_id: string;
@@ -164,7 +164,7 @@ export interface VerifyEmbedTokenOptions {
 /**
  * Decodes and verifies a token: the key is known and bound to the token's workspace, the MAC matches, and
  * `valid_until` is neither past nor beyond the lifetime cap. Tenant and dashboard are NOT covered by the MAC
- * (PROTOCOL.md 6.1): callers must check them against their own records.
+ * (docs/papermap-protocol.md §7.1): callers must check them against their own records.
  */
 export async function verifyEmbedToken(
   token: unknown,

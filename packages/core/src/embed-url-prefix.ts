@@ -1,5 +1,5 @@
 /**
- * The embed URL built as a string on a token server's hot path (PROTOCOL.md section 4), byte for byte what
+ * The embed URL built as a string on a token server's hot path (docs/papermap-protocol.md §4), byte for byte what
  * `URL` + `URLSearchParams.set` write, several times cheaper than them. Only the Node platform uses it: a
  * browser builds one URL per token, and its bundle is smaller without this.
  */

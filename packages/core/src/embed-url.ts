@@ -15,7 +15,7 @@ export interface BuildEmbedUrlOptions {
 }
 
 /**
- * The URL an iframe loads to show a dashboard (PROTOCOL.md section 4); the token's `=` is percent-encoded.
+ * The URL an iframe loads to show a dashboard (docs/papermap-protocol.md §4); the token's `=` is percent-encoded.
  * What `URL` + `URLSearchParams.set` write; on Node the common case is built as a string instead
  * (embed-url-prefix.ts), byte for byte the same.
  */

@@ -1,4 +1,4 @@
-// @tenantdash/core: Papermap's wire format, byte for byte (see PROTOCOL.md). Every public name is here.
+// @tenantdash/core: Papermap's wire format, byte for byte (see docs/papermap-protocol.md). Every public name is here.
 
 export { signRequest, verifyRequestSignature } from './request-signature.js';
 export type {

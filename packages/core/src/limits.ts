@@ -6,7 +6,7 @@ export const DEFAULT_REQUEST_TTL_SECONDS = 300;
 export const DEFAULT_EMBED_TOKEN_TTL_SECONDS = 3600;
 /**
  * The furthest ahead a `valid_until` may lie, for the signer and the verifier alike. The cap is what stops
- * the no-separator forgery (PROTOCOL.md 6.2): shifting a workspace id's last digit into `valid_until`
+ * the no-separator forgery (docs/papermap-protocol.md §7.2): shifting a workspace id's last digit into `valid_until`
  * multiplies it by ten or more.
  */
 export const DEFAULT_MAX_LIFETIME_SECONDS = 24 * 60 * 60;
@@ -15,7 +15,7 @@ export const MAX_ID_LENGTH = 255;
 /** Tokens longer than this are refused before any decoding work, and never minted: it keeps embed URLs within
  * what browsers and proxies accept, and still fits four 255-character ids of non-ASCII text. */
 export const MAX_EMBED_TOKEN_LENGTH = 8192;
-/** Where the browser loads an embedded dashboard (PROTOCOL.md section 1). */
+/** Where the browser loads an embedded dashboard (docs/papermap-protocol.md §1). */
 export const DEFAULT_EMBED_BASE_URL = 'https://papermap.ai/embedded/dashboard';
-/** Papermap's data API (PROTOCOL.md section 1), without the trailing slash the docs show. */
+/** Papermap's data API (docs/papermap-protocol.md §1), without the trailing slash the docs show. */
 export const DEFAULT_API_URL = 'https://prod.dataapi.papermap.ai';

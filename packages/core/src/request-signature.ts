@@ -29,7 +29,7 @@ export type SignedRequestHeaders = {
   'X-Tenant-ID'?: string;
 };
 
-/** The headers that authenticate one server-to-server call to Papermap (PROTOCOL.md section 2). */
+/** The headers that authenticate one server-to-server call to Papermap (docs/papermap-protocol.md §2). */
 export async function signRequest(options: SignRequestOptions): Promise<SignedRequestHeaders> {
   const { apiKeyId, secretKey, workspaceId, tenantId, ttlSeconds = DEFAULT_REQUEST_TTL_SECONDS } = options;
   assertId('apiKeyId', apiKeyId);

@@ -1,7 +1,7 @@
 import { platform } from '#platform';
 
 /**
- * Papermap's MAC (PROTOCOL.md section 2): lowercase hex HMAC-SHA256 of `workspaceId + validUntil`, with no
+ * Papermap's MAC (docs/papermap-protocol.md §2): lowercase hex HMAC-SHA256 of `workspaceId + validUntil`, with no
  * separator, keyed with the secret. Callers validate their inputs first.
  */
 export function papermapSignature(

@@ -18,7 +18,7 @@ export interface RenderedPage {
   headers: Record<string, string>;
 }
 
-/** Security headers of every embed response (PROTOCOL.md 6.4 plus frame-ancestors for the allow-list). */
+/** Security headers of every embed response (docs/papermap-protocol.md §7.4 plus frame-ancestors for the allow-list). */
 export function embedHeaders(nonce: string, allowedOrigins: string[]): Record<string, string> {
   const ancestors = allowedOrigins.length === 0 ? "'none'" : allowedOrigins.join(' ');
   return {

@@ -28,7 +28,7 @@ export interface VerifiedEmbed {
 
 /**
  * Everything Papermap checks on an embed (core's verifyEmbedToken), plus what the MAC does not cover
- * (docs/papermap-protocol.md, "Weaknesses"): ids the URL names must be the token's, and the dashboard must
+ * (docs/papermap-protocol.md §7.1): ids the URL names must be the token's, and the dashboard must
  * exist in the token's workspace. A URL may name neither (Papermap's iframe-token page shows
  * `?embedded-token=<token>` alone): the token names both.
  */

@@ -48,7 +48,7 @@ function parseBody(body: unknown, signedWorkspace: string): CreateDashboardBody 
   return { workspace_id: input.workspace_id, title: input.title, description };
 }
 
-/** Papermap's dashboard object (PROTOCOL.md section 5); fields the sandbox does not model are fixed values. */
+/** Papermap's dashboard object (docs/papermap-protocol.md §5); fields the sandbox does not model are fixed values. */
 export function dashboardData(row: DashboardAttrs) {
   return {
     dashboard_id: row.dashboard_id,

@@ -46,7 +46,7 @@ async function applyFault(
 }
 
 /**
- * The signed data API (docs/papermap-protocol.md, "Upstream endpoints"). Faults are applied first (an outage
+ * The signed data API (docs/papermap-protocol.md §5). Faults are applied first (an outage
  * does not care who calls), then the signature is verified before any body is parsed.
  */
 export default async function externalApi(app: FastifyInstance): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * The signed HTTP client for Papermap's data API (docs/papermap-protocol.md, "Upstream endpoints"). Every request is signed afresh with
+ * The signed HTTP client for Papermap's data API (docs/papermap-protocol.md §5). Every request is signed afresh with
  * @tenantdash/core, bounded by a timeout, and retried with exponential backoff only when a retry cannot
  * duplicate work: reads on any transient failure, the dashboard create only when Papermap (or a gateway in
  * front of it) answered that it did not process the request, or the connection was refused.
