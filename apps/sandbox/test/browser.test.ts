@@ -96,9 +96,9 @@ describe('embed page in headless Chromium', () => {
         const fit = await page.evaluate(() => ({
           scrollWidth: document.documentElement.scrollWidth,
           clientWidth: document.documentElement.clientWidth,
-          outside: [...document.querySelectorAll('section.tile, section.card, svg.chart, header.top')].filter(
-            (el) => el.getBoundingClientRect().right > document.documentElement.clientWidth,
-          ).length,
+          outside: Array.from(
+            document.querySelectorAll('section.tile, section.card, svg.chart, header.top'),
+          ).filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth).length,
         }));
         expect(fit).toEqual({ scrollWidth: width, clientWidth: width, outside: 0 });
         writeFileSync(`${ARTIFACTS}embed-${width}px.png`, await page.screenshot({ fullPage: true }));

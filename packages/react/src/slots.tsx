@@ -48,7 +48,7 @@ const hidden: CSSProperties = {
 export const DEFAULT_ERROR_MESSAGES: Readonly<Partial<Record<TenantDashboardErrorCode, string>>> = {
   UNAUTHORIZED: 'Your session has ended. Sign in again to see this dashboard.',
   FORBIDDEN: 'You do not have access to this dashboard.',
-  TENANT_DISABLED: 'Analytics have been turned off for this account.',
+  TENANT_DISABLED: 'Analytics for this account have been turned off by an administrator.',
   TENANT_NOT_FOUND: 'This dashboard is not available.',
   DASHBOARD_NOT_FOUND: 'This dashboard is not available.',
   RATE_LIMITED: 'Too many requests. Trying again shortly.',
