@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeEmbedToken } from '@tenantdash/core';
+import { DEFAULT_ERROR_MESSAGES } from '@tenantdash/react';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -90,9 +91,9 @@ afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
 });
 
-async function newPage(): Promise<Page> {
+async function newPage(viewport = { width: 1360, height: 1000 }): Promise<Page> {
   if (!browser) throw new Error('no browser');
-  const context = await browser.newContext({ viewport: { width: 1360, height: 1000 } });
+  const context = await browser.newContext({ viewport });
   contexts.push(context);
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -185,6 +186,63 @@ async function recordStates(page: Page): Promise<() => Promise<string[]>> {
     });
   });
   return () => page.evaluate(() => (window as unknown as { __states: string[] }).__states);
+}
+
+/** Records every countdown the token panel shows ("in N s") from now on, as numbers. */
+async function recordCountdowns(page: Page): Promise<() => Promise<number[]>> {
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { __countdowns: number[] }).__countdowns = seen;
+    const read = () => {
+      for (const id of ['token-expires', 'token-next-refresh']) {
+        const match = /in (\d+) s/.exec(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '');
+        if (match) seen.push(Number(match[1]));
+      }
+    };
+    read();
+    const panel = document.querySelector('.token-panel');
+    if (panel)
+      new MutationObserver(read).observe(panel, { subtree: true, characterData: true, childList: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __countdowns: number[] }).__countdowns);
+}
+
+/** Page (and, when given, the dashboard frame) no wider than the viewport: nothing to scroll sideways. */
+async function overflow(page: Page, withFrame: boolean) {
+  const measure = () => {
+    const el = document.documentElement;
+    return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
+  };
+  return {
+    page: await page.evaluate(measure),
+    frame: withFrame
+      ? await page.frameLocator('.tenantdash iframe').locator('html').evaluate(measure)
+      : undefined,
+  };
+}
+
+/** How many lines an element's text takes (a wrapped value takes more than one). */
+const lineCount = (el: Element) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const line = range.getClientRects()[0]?.height ?? 1;
+  return Math.round(range.getBoundingClientRect().height / line);
+};
+
+/**
+ * A full-page screenshot with the viewport stretched to the page first: Chromium paints a cross-origin frame
+ * below the fold blank otherwise.
+ */
+async function fullScreenshot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  if (!viewport) return screenshot(page, name);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.max(height, viewport.height) });
+  try {
+    await screenshot(page, name);
+  } finally {
+    await page.setViewportSize(viewport);
+  }
 }
 
 const counter = (page: Page, testId: string) =>
@@ -293,8 +351,15 @@ describe('the demo in Chromium', () => {
     await screenshot(page, 'admin-overview-usage');
 
     const contoso = table.locator('tr[data-tenant="contoso"]');
+    await contoso.getByRole('button', { name: 'contoso' }).click();
+    expect((await shownDashboard(page)).tenant).toBe('contoso');
     await contoso.getByRole('button', { name: 'Disable' }).click();
     await contoso.getByText('disabled', { exact: true }).waitFor();
+    // The tenant on screen stays on screen, shown as disabled, its dashboard down at once.
+    await page.getByTestId('tenant-disabled-notice').waitFor();
+    expect(await page.getByTestId('admin-current-tenant').textContent()).toBe('contoso');
+    await page.locator('.tenantdash [role="alert"][data-code="TENANT_DISABLED"]').waitFor();
+    expect(await page.getByTestId('dashboard-state').textContent()).toBe('Tenant disabled');
     await screenshot(page, 'admin-contoso-disabled');
     const bob = await fetch(`${demoUrl(settings)}/demo-identity/sign-in`, {
       method: 'POST',
@@ -310,6 +375,8 @@ describe('the demo in Chromium', () => {
     expect(await refused.json()).toMatchObject({ code: 'TENANT_DISABLED' });
     await contoso.getByRole('button', { name: 'Enable' }).click();
     await contoso.getByText('active', { exact: true }).waitFor();
+    expect((await shownDashboard(page)).tenant).toBe('contoso');
+    expect(await page.getByTestId('tenant-disabled-notice').count()).toBe(0);
 
     await page.getByLabel('Tenant id').fill('fabrikam');
     await page.getByLabel('Dashboard name').fill('Fabrikam overview');
@@ -326,6 +393,83 @@ describe('the demo in Chromium', () => {
     expect((await iframeToken(page)).tenant_id).toBe('fabrikam');
     await screenshot(page, 'new-tenant-user-fabrikam');
   }, 90_000);
+
+  it.each([1280, 390])(
+    'looks finished at %i px: no sideways scrolling, a favicon, the token panel and usage chart in full',
+    async (width) => {
+      const page = await newPage({ width, height: 900 });
+      const missing: string[] = [];
+      page.on('response', (response) => {
+        if (response.status() === 404) missing.push(response.url());
+      });
+      await page.goto(demoUrl(settings));
+      await page.getByRole('heading', { name: 'Sign in to Acme Analytics' }).waitFor();
+      expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.svg');
+      const icon = await fetch(`${demoUrl(settings)}/favicon.svg`);
+      expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+      expect(await overflow(page, false)).toEqual({
+        page: { scrollWidth: width, clientWidth: width },
+        frame: undefined,
+      });
+      await fullScreenshot(page, `${width}px-sign-in`);
+
+      await signIn(page, { email: 'alice@northwind.test' });
+      expect((await shownDashboard(page)).tenant).toBe('northwind');
+      await page.getByTestId('dashboard-state').filter({ hasText: 'Ready' }).waitFor();
+      const frameWidth = await page.locator('.tenantdash iframe').evaluate((el) => el.clientWidth);
+      expect(await overflow(page, true)).toEqual({
+        page: { scrollWidth: width, clientWidth: width },
+        frame: { scrollWidth: frameWidth, clientWidth: frameWidth },
+      });
+      // Each value on one line: "12:00:00 in 58 s", never wrapped inside the countdown.
+      for (const id of ['token-expires', 'token-next-refresh']) {
+        const moment = page.getByTestId(id).locator('.moment');
+        expect(await moment.textContent()).toMatch(/^\d\d:\d\d:\d\d in \d+ s$/);
+        expect(await moment.evaluate(lineCount)).toBe(1);
+      }
+      expect(await page.getByTestId('dashboard-id').evaluate(lineCount)).toBe(1);
+      await fullScreenshot(page, `${width}px-tenant-home`);
+      await signOut(page);
+
+      await signIn(page, { email: 'ada@acme-analytics.test' });
+      const chart = page.getByTestId('usage-chart');
+      await chart.locator('g[data-tenant="northwind"] rect').first().waitFor({ timeout: 30_000 });
+      await shownDashboard(page);
+      // A month axis ending with this month, a credits axis with its unit, a legend with totals.
+      const now = new Date();
+      const period = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+      const periods = await chart
+        .locator('text.chart-period')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-period')));
+      expect(periods).toHaveLength(6);
+      expect(periods.at(-1)).toBe(period);
+      expect(await chart.locator('text.chart-unit').textContent()).toBe('credits');
+      expect(await chart.locator('text.chart-axis').first().textContent()).toBe('0');
+      const legend = page.getByRole('list', { name: 'Totals per tenant' }).getByRole('listitem');
+      const northwind = (await legend.filter({ hasText: 'northwind' }).textContent()) ?? '';
+      const [, credits, requests] = /^northwind (\d+ credits?) · (\d+ requests?)$/.exec(northwind) ?? [];
+      expect(credits).toBeDefined();
+      // The tooltip names tenant, month, credits and requests: the same as the legend in a one-month run.
+      const month = new Date().toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+      const bar = chart.locator(`g[data-tenant="northwind"] rect[data-period="${period}"]`);
+      await bar.hover();
+      expect(await page.getByTestId('usage-tooltip').textContent()).toBe(
+        `northwind · ${month} ${now.getUTCFullYear()}${credits} · ${requests}`,
+      );
+      expect(await bar.getAttribute('aria-label')).toBe(
+        `northwind, ${month} ${now.getUTCFullYear()}: ${credits}, ${requests}`,
+      );
+      const adminFrame = await page.locator('.tenantdash iframe').evaluate((el) => el.clientWidth);
+      expect(await overflow(page, true)).toEqual({
+        page: { scrollWidth: width, clientWidth: width },
+        frame: { scrollWidth: adminFrame, clientWidth: adminFrame },
+      });
+      await fullScreenshot(page, `${width}px-admin`);
+      await signOut(page);
+      expect(missing).toEqual([]);
+    },
+    90_000,
+  );
 
   it('another user signing in on the same tab gets a token of their own, never the previous one', async () => {
     const page = await newPage();
@@ -372,15 +516,20 @@ describe('the demo in Chromium', () => {
         '.tenantdash[data-state="error"] [role="alert"][data-code="TENANT_DISABLED"]',
       );
       await alert.waitFor({ timeout: (TTL_SECONDS + 10) * 1000 });
-      expect(await alert.textContent()).toContain('turned off by an administrator');
+      // The component's own default text for the code (what the end user reads).
+      expect(await alert.locator('p').textContent()).toBe(DEFAULT_ERROR_MESSAGES.TENANT_DISABLED);
       expect(await page.locator('.tenantdash iframe').count()).toBe(0);
       expect(await page.getByTestId('last-error').textContent()).toBe('TENANT_DISABLED');
+      expect(await page.getByTestId('dashboard-state').textContent()).toBe('Tenant disabled');
       await screenshot(page, 'tenant-disabled-dashboard-down');
     } finally {
       expect((await admin('enable')).status).toBe(200);
     }
     await page.locator('.tenantdash').getByRole('button', { name: 'Try again' }).click();
     expect((await shownDashboard(page)).tenant).toBe('northwind');
+    // Recovered: the panel says so, and the error it showed is gone.
+    await page.getByTestId('dashboard-state').filter({ hasText: 'Ready' }).waitFor();
+    expect(await page.getByTestId('last-error').textContent()).toBe('none');
   }, 120_000);
 
   it('keeps the dashboard on screen across several token refreshes without reloading the frame', async () => {
@@ -396,6 +545,7 @@ describe('the demo in Chromium', () => {
     await signIn(page, { email: 'bob@contoso.test' });
     await shownDashboard(page);
     const states = await recordStates(page);
+    const countdowns = await recordCountdowns(page);
     const firstToken = await iframeToken(page);
     const requestsBefore = tokenRequests;
     // With 60 s tokens a refresh comes ~45 s after each token arrives.
@@ -418,6 +568,10 @@ describe('the demo in Chromium', () => {
     expect(await iframeToken(page)).toEqual(firstToken);
     const panelDashboard = await page.getByTestId('dashboard-id').textContent();
     expect(panelDashboard).toBe(firstToken.dashboard_id);
+    // Every countdown shown across the refreshes, right after each new token included, within the lifetime.
+    const shown = await countdowns();
+    expect(shown.length).toBeGreaterThan(100);
+    expect(Math.max(...shown)).toBeLessThanOrEqual(TTL_SECONDS);
     await screenshot(page, 'after-three-refreshes');
   }, 240_000);
 
@@ -450,6 +604,7 @@ describe('the demo in Chromium', () => {
     await page.locator('.tenantdash[data-state="ready"]').waitFor({ timeout: 90_000 });
     expect(await shownDashboard(page)).toEqual({ tenant: 'northwind', title: 'Northwind sales' });
     expect((await iframeToken(page)).valid_until * 1000).toBeGreaterThan(Date.now());
+    await page.getByTestId('last-error').filter({ hasText: 'none' }).waitFor();
     await screenshot(page, 'server-back-recovered');
   }, 240_000);
 
