@@ -38,6 +38,8 @@ footer { margin-top: 14px; color: #94a3b8; font-size: 12px; }
   .card { padding: 12px; }
   /* Charts scale down with their viewBox; larger user-unit text keeps their labels readable. */
   .chart .axis, .chart .value { font-size: 18px; }
+  /* The first and last month labels are centred on the plot's edges: let them into the card's padding. */
+  svg.chart { overflow: visible; }
   .legend { font-size: 18px; }
 }
 #td-expired { display: none; }
