@@ -1,5 +1,5 @@
 // Summarises a .cpuprofile written by `BENCH_CPU_PROF=1 node bench/token-endpoint.bench.mjs` (in
-// /tmp/td-prof): the main thread's time over the last seconds of the profile (the token run comes last),
+// /tmp/td-prof) or by `BENCH_CPU_PROF=1 node bench/scale-out.bench.mjs` (in /tmp/td-prof-scale-out): the main thread's time over the last seconds of the profile (the token run comes last),
 // as shares by part of the token endpoint, then the functions with the most self time.
 // Usage: node bench/cpuprofile-summary.mjs <file.cpuprofile> [seconds, default 4.5] [top functions, default 25]
 import { readFileSync } from 'node:fs';
@@ -30,7 +30,16 @@ const start = end - Number(seconds) * 1e6;
 
 // The first rule matching a frame, from the sampled frame up through its callers, decides the part.
 const PARTS = [
-  ['audit (SQLite insert, batching)', (url) => /audit-writer|sqlite3|sequelize/.test(url)],
+  [
+    'Redis client (ioredis: commands, replies, socket)',
+    (url) => /ioredis|redis-errors|redis-parser|cluster-key-slot/.test(url),
+  ],
+  [
+    'PostgreSQL client (pg: protocol, parsing)',
+    (url) => /node_modules\/\.pnpm\/pg[@-]|pg-protocol|pg-types|pg-pool/.test(url),
+  ],
+  ['audit (insert, batching; Sequelize)', (url) => /audit-writer|sqlite3|sequelize/.test(url)],
+  ['shared cache (tenant lookups)', (url) => /shared-cache/.test(url)],
   [
     'access log line (pino, redaction, sync write)',
     (url, name) => /pino|sonic-boom|logging\.js/.test(url) || name === 'writeString',

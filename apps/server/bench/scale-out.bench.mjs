@@ -2,7 +2,11 @@
 // Redis, in the same run, with autocannon on loopback. Each server is a child process running the built app
 // (`pnpm build` first); the PostgreSQL schema and the Redis keys are created for the run and removed at the
 // end, also when the run fails or is interrupted. Prints one table, and whether the targets are met: no 5xx,
-// no lost audit row (audit rows in the database >= 200s counted by autocannon).
+// no lost audit row (audit rows in the database >= 200s counted by autocannon). After the pair, one of the two
+// PostgreSQL + Redis instances is loaded alone with the SQLite instance's connections: the same load on one
+// instance, which separates the cost of each request from the contention of two servers on two cores.
+// BENCH_CPU_PROF=1 writes each server's CPU profile to BENCH_CPU_PROF_DIR (/tmp/td-prof-scale-out): pg-a's
+// ends with its run alone, so `node bench/cpuprofile-summary.mjs <pg-a's file>` summarises that run.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -21,6 +25,9 @@ const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Bound on each server's start and graceful close. */
 const CHILD_TIMEOUT_MS = 30_000;
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF
+  ? (process.env.BENCH_CPU_PROF_DIR ?? '/tmp/td-prof-scale-out')
+  : undefined;
 
 const distEntry = new URL('../dist/index.js', import.meta.url);
 if (!existsSync(distEntry)) {
@@ -128,6 +135,9 @@ async function startServer(name, env) {
       ...env,
     },
     stdio: ['ignore', logFd, logFd, 'ipc'],
+    execArgv: CPU_PROF_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, `--cpu-prof-name=${name}-${runId}.cpuprofile`]
+      : [],
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   void exited.then(() => closeSync(logFd));
@@ -198,9 +208,9 @@ function cannon(server, connections, duration) {
 
 /** Runs of each server, warm-up included (their 200s are audited too). */
 const runs = new Map();
-function record(server, raw, measured) {
+function record(server, raw, measured, connections) {
   const list = runs.get(server.name) ?? [];
-  list.push({ raw, measured });
+  list.push({ raw, measured, connections });
   runs.set(server.name, list);
   return raw;
 }
@@ -212,7 +222,7 @@ async function measured(servers, connections) {
   const raws = await Promise.all(servers.map((server) => cannon(server, connections, DURATION_S)));
   const after = await Promise.all(servers.map((server) => ask(server, 'cpu')));
   servers.forEach((server, i) => {
-    record(server, raws[i], true);
+    record(server, raws[i], true, connections);
     cpuPerRequest.set(server.name, (after[i].cpuUs - before[i].cpuUs) / raws[i].totalCompletedRequests);
   });
 }
@@ -238,11 +248,15 @@ try {
   const pair = [pgA, pgB];
   const half = Math.max(1, Math.floor(CONNECTIONS / 2));
 
-  record(sqlite, await cannon(sqlite, CONNECTIONS, WARMUP_S), false);
+  record(sqlite, await cannon(sqlite, CONNECTIONS, WARMUP_S), false, CONNECTIONS);
   await measured([sqlite], CONNECTIONS);
   const warm = await Promise.all(pair.map((server) => cannon(server, half, WARMUP_S)));
-  pair.forEach((server, i) => record(server, warm[i], false));
+  pair.forEach((server, i) => record(server, warm[i], false, half));
   await measured(pair, half);
+  // pg-a again, alone, at the SQLite instance's load (its runs are recorded under a name of their own).
+  const alone = { ...pgA, name: 'pg-a alone' };
+  record(alone, await cannon(alone, CONNECTIONS, WARMUP_S), false, CONNECTIONS);
+  await measured([alone], CONNECTIONS);
 
   // Graceful close: answers cut off when autocannon stopped are finished and audited before the count.
   for (const server of [sqlite, ...pair]) await closeServer(server);
@@ -255,16 +269,29 @@ try {
 
   const all = (name) => runs.get(name).map((run) => run.raw);
   const measuredRaw = (name) => runs.get(name).find((run) => run.measured).raw;
-  /** One column: the measured run(s) of `names`; the audit figures over every run of them, warm-up included. */
-  function column(names, connections, audit) {
+  /**
+   * One column: the measured run(s) of `names`; the audit figures over every run of `auditNames` (the servers
+   * writing to that database), warm-up included; none when `audit` is undefined (shown in another column).
+   */
+  function column(names, connections, audit, auditNames = names) {
     const raws = names.map(measuredRaw);
     // aggregateResult merges the latency histograms exactly (it mutates its first input: give it copies).
     const merged = autocannon.aggregateResult(structuredClone(raws), {
       url: 'http://127.0.0.1',
       connections,
     });
-    const issued = sum(names.flatMap((name) => all(name).map(ok200)));
-    const inFlightBound = sum(names.map((name) => runs.get(name).length)) * connections;
+    const issued = sum(auditNames.flatMap((name) => all(name).map(ok200)));
+    const inFlightBound = sum(auditNames.flatMap((name) => runs.get(name).map((run) => run.connections)));
+    const auditFigures =
+      audit === undefined
+        ? { '200s (all runs)': '', 'audit rows': '', 'audit − 200s': '', 'cut-off bound': '' }
+        : {
+            '200s (all runs)': issued,
+            'audit rows': audit,
+            'audit − 200s': audit - issued,
+            // Each connection has at most one request in flight when a run stops.
+            'cut-off bound': inFlightBound,
+          };
     return {
       connections: names.length > 1 ? `${connections} × ${names.length}` : connections,
       'req/s': Math.round(sum(raws.map((raw) => raw.totalCompletedRequests / raw.duration))),
@@ -275,16 +302,16 @@ try {
       '5xx': merged['5xx'],
       'errors/timeouts': `${merged.errors}/${merged.timeouts}`,
       'server CPU µs/req': names.map((name) => Math.round(cpuPerRequest.get(name))).join(' / '),
-      '200s (all runs)': issued,
-      'audit rows': audit,
-      'audit − 200s': audit - issued,
-      // Each connection has at most one request in flight when a run stops.
-      'cut-off bound': inFlightBound,
+      '× SQLite': names
+        .map((name) => (cpuPerRequest.get(name) / cpuPerRequest.get('sqlite')).toFixed(2))
+        .join(' / '),
+      ...auditFigures,
     };
   }
   const columns = {
     'SQLite ×1': column(['sqlite'], CONNECTIONS, Number(sqliteAudit)),
-    'PG+Redis ×2': column(['pg-a', 'pg-b'], half, pgAudit),
+    'PG+Redis ×2': column(['pg-a', 'pg-b'], half, pgAudit, ['pg-a', 'pg-b', 'pg-a alone']),
+    'PG+Redis ×1': column(['pg-a alone'], CONNECTIONS, undefined),
   };
   console.log(
     `scale-out bench: autocannon on loopback, ${WARMUP_S} s warm-up + ${DURATION_S} s per setup; the pair ` +
@@ -296,11 +323,15 @@ try {
     'req/s, latency, status and error figures are for the measured runs (the pair: both instances, latencies ' +
       'merged). "200s (all runs)" and the audit rows include the warm-ups. audit − 200s > 0: requests cut off ' +
       'in flight when a run stopped (the server answered and audited them; autocannon no longer counted them), ' +
-      'at most the cut-off bound. audit − 200s < 0: lost audit rows.',
+      'at most the cut-off bound. audit − 200s < 0: lost audit rows. PG+Redis ×1: pg-a alone after the pair, ' +
+      'at the SQLite load; its runs count in the PostgreSQL audit figures of the ×2 column. × SQLite: server ' +
+      "CPU per request over the SQLite instance's in this run.",
   );
   const fivexx = sum([...runs.values()].flat().map((run) => run.raw['5xx']));
-  const lost = Object.values(columns).filter((c) => c['audit − 200s'] < 0);
-  const beyond = Object.values(columns).filter((c) => c['audit − 200s'] > c['cut-off bound']);
+  const lost = Object.values(columns).filter((c) => c['audit − 200s'] !== '' && c['audit − 200s'] < 0);
+  const beyond = Object.values(columns).filter(
+    (c) => c['audit − 200s'] !== '' && c['audit − 200s'] > c['cut-off bound'],
+  );
   console.log(
     `target zero 5xx (all runs, warm-ups included): ${fivexx === 0 ? 'met' : `NOT met (${fivexx})`}`,
   );
