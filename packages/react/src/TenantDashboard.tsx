@@ -23,23 +23,49 @@ export type TenantDashboardState =
   'loading' | 'ready' | 'refreshing' | 'refresh-failed' | 'error' | 'expired';
 
 export interface TenantDashboardProps extends UseEmbedTokenOptions {
-  /** The iframe's accessible name. */
+  /**
+   * The iframe's accessible name.
+   * @default Analytics dashboard
+   */
   title?: string;
+  /**
+   * The iframe's `sandbox` tokens: scripts and the dashboard's own session run, popups open links.
+   * @default allow-scripts allow-same-origin allow-popups
+   */
   sandbox?: string;
+  /**
+   * The iframe's permissions policy (`allow`).
+   * @default fullscreen
+   */
   allow?: string;
+  /**
+   * The iframe's `referrerPolicy`: the embed page never sees more than the host's origin.
+   * @default strict-origin-when-cross-origin
+   */
   referrerPolicy?: React.HTMLAttributeReferrerPolicy;
+  /** Added to the root element (`.tenantdash`), e.g. to set the theming custom properties. */
   className?: string;
+  /** Inline style of the root element; the theming custom properties (`--tenantdash-*`) can go here. */
   style?: CSSProperties;
-  /** Follow the height the embedded page reports (sandbox extension). Default true. */
+  /**
+   * Follow the height the embedded page reports (sandbox extension).
+   * @default true
+   */
   autoHeight?: boolean;
   /** The frame finished loading a dashboard page. */
   onLoad?: () => void;
-  /** A token fetch failed, the embed page refused the dashboard, or the configuration is unusable; `error.code` is stable. */
+  /**
+   * A token fetch failed, the embed page refused the dashboard, or the configuration is unusable;
+   * `error.code` is stable.
+   */
   onError?: (error: TenantDashboardError) => void;
   /** A newer token replaced the previous one. */
   onTokenRefresh?: (token: EmbedToken) => void;
+  /** Replaces the loading view (by default a grey skeleton with `role="status"`). */
   renderLoading?: () => ReactNode;
+  /** Replaces the error view (by default an alert with the code's message and "Try again"). */
   renderError?: (props: ErrorSlotProps) => ReactNode;
+  /** Replaces the expired view (by default an alert with "Reload dashboard"). */
   renderExpired?: (props: ExpiredSlotProps) => ReactNode;
 }
 

@@ -10,6 +10,7 @@ export interface TenantDashSettings extends TokenEndpointOptions {
    * the previous user's tokens are dropped. Without it a token lives only as long as its dashboards.
    */
   userKey?: string | undefined;
+  /** Your own way to get a token instead of the token endpoint: return the `Response` or its parsed JSON. */
   fetchToken?: FetchToken | undefined;
   /** Refresh this long before expiry (scaled down for short-lived tokens). Default 5 minutes. */
   refreshMarginMs?: number | undefined;

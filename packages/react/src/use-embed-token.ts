@@ -35,6 +35,7 @@ export const retryDelay = (attempt: number, error?: unknown) => {
 };
 
 export interface UseEmbedTokenOptions extends TenantDashSettings {
+  /** The tenant whose dashboard to show; the token server checks the signed-in user belongs to it. */
   tenantId: string;
   /** Omit to let the token server pick the tenant's dashboard. */
   dashboardId?: string | undefined;
