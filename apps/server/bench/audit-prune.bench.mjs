@@ -3,15 +3,19 @@
 // there in both; only the prune differs). Rounds alternate (without, with, without, with, …) so a machine
 // whose speed drifts weighs on both alike; figures are medians over the rounds. Before each prune round the
 // table is topped up to BENCH_ROWS due rows, so every round prunes a table of that size.
-// Needs `pnpm build` first (the `bench` turbo task does it). BENCH_DATABASE_URL=postgres://… runs it on
-// PostgreSQL (a schema of its own is up to you: ?options=-c%20search_path%3D…).
+// Needs `pnpm build` first (the `bench` turbo task does it). BENCH_ENGINE=postgres runs it on the local
+// PostgreSQL (BENCH_POSTGRES_URL), in a schema of its own created for the run and dropped at the end.
+// BENCH_PRUNE_BATCH_ROWS, BENCH_PRUNE_PAUSE_MS and BENCH_PRUNE_REST_FACTOR try other prune settings.
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { benchUserJwt } from './bench-identity.mjs';
 
+let dropSchema = async () => undefined;
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -19,16 +23,40 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 // A paced load as well: what a token server sees most of the time, where latency is not queueing.
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 500);
 
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema =
+  process.env.BENCH_ENGINE === 'postgres' ? `td_prune_bench_${randomBytes(4).toString('hex')}` : undefined;
+const onPostgres = async (sql) => {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+};
+let databaseUrl;
+if (schema) {
+  await onPostgres(`CREATE SCHEMA ${schema}`);
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  databaseUrl = url.href;
+  const drop = () => onPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  process.once('SIGINT', () => void drop().finally(() => process.exit(130)));
+  dropSchema = drop;
+}
+
 const logDir = mkdtempSync(join(tmpdir(), 'tenantdash-prune-bench-log-'));
 const logFd = openSync(join(logDir, 'server.log'), 'a');
 const child = fork(new URL('./prune-server.mjs', import.meta.url), {
   stdio: ['ignore', logFd, 'inherit', 'ipc'],
+  env: { ...process.env, ...(databaseUrl ? { BENCH_DATABASE_URL: databaseUrl } : {}) },
 });
 child.on('exit', (code) => {
   closeSync(logFd);
   if (code !== 0) {
     console.error(`bench server exited with code ${code}`);
-    process.exit(1);
+    void dropSchema().finally(() => process.exit(1));
   }
 });
 const next = () => new Promise((resolve) => child.once('message', resolve));
@@ -94,6 +122,7 @@ for (let round = 0; round < ROUNDS; round++) {
 const exited = new Promise((resolve) => child.once('exit', resolve));
 child.send({ type: 'close' });
 await exited;
+await dropSchema();
 rmSync(logDir, { recursive: true, force: true });
 
 const median = (values) => {

@@ -93,7 +93,21 @@ process.on('message', async (message) => {
   if (message.type === 'seed') {
     process.send(await seed(message.rows));
   } else if (message.type === 'prune') {
-    const retention = new AuditRetention(sequelize, { retentionDays: RETENTION_DAYS, now: () => now });
+    // BENCH_PRUNE_* override the server's defaults, to compare settings.
+    const tuning = Object.fromEntries(
+      [
+        ['batchRows', process.env.BENCH_PRUNE_BATCH_ROWS],
+        ['pauseMs', process.env.BENCH_PRUNE_PAUSE_MS],
+        ['restFactor', process.env.BENCH_PRUNE_REST_FACTOR],
+      ]
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]) => [name, Number(value)]),
+    );
+    const retention = new AuditRetention(sequelize, {
+      retentionDays: RETENTION_DAYS,
+      now: () => now,
+      ...tuning,
+    });
     round = { retention, started: Date.now(), result: retention.pruneNow() };
     process.send({ started: true });
   } else if (message.type === 'stop') {

@@ -95,6 +95,7 @@ describe('a prune round', () => {
       now: () => NOW,
       batchRows: 3,
       pauseMs: 0,
+      restFactor: 0,
     });
     expect(await retention.pruneNow()).toMatchObject({ deleted: 10, batches: 4, complete: true });
     expect(await subjectsLeft()).toEqual([...kept].sort());

@@ -151,6 +151,28 @@ function reset(): void {
   }
 }
 
+it('reads a section into steps, and compares answers with `…` as the only wildcard', () => {
+  const steps = quickStartSteps(
+    [
+      '<!-- quick-start:begin -->',
+      '<!-- quick-start:background http://127.0.0.1:4010/x -->',
+      '```sh\nserve\n```',
+      '```sh\necho hi\n```',
+      '```text\n{"a":"…","b":2}\n```',
+      '```json\n{"ignored":true}\n```',
+      '<!-- quick-start:end -->',
+    ].join('\n'),
+  );
+  expect(steps).toEqual([
+    { kind: 'background', script: 'serve\n', readyUrl: 'http://127.0.0.1:4010/x' },
+    { kind: 'run', script: 'echo hi\n', expected: '{"a":"…","b":2}\n' },
+  ]);
+  const pattern = outputPattern('{"a":"…","b":2}\n');
+  expect(pattern.test('> banner\n{"a":"x y","b":2}\n')).toBe(true);
+  expect(pattern.test('{"a":"x","b":3}')).toBe(false);
+  expect(pattern.test('{"a":"x","b":2.5}')).toBe(false);
+});
+
 it("the root README's backend quick start works verbatim in a fresh clone", async () => {
   reset();
   await runSection('README.md');
