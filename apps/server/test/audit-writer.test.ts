@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { connect } from '../src/db/connect.js';
 import { migrate } from '../src/db/migrations.js';
 import { defineModels, type Models } from '../src/db/models.js';
@@ -50,7 +51,7 @@ it('formats dates as Sequelize stores them', () => {
 });
 
 it.each([
-  ['sqlite3 connection', false],
+  ['driver connection (sqlite3, node-postgres)', false],
   ['Sequelize query (other dialects)', true],
 ])('writes through the %s exactly the row the model would', async (name, generic) => {
   const issuedMs = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
@@ -118,3 +119,33 @@ it('stores each row its own dates when consecutive rows share or change them', a
     expect([stored_?.issued_at, i]).toEqual([expected, i]);
   }
 });
+
+it.runIf(ENGINE === 'postgres')(
+  "writes on PostgreSQL through the pool's own connections as a named query, never through sequelize.query, and gives each connection back",
+  async () => {
+    // Its own small pool: a connection not given back would leave the next batches waiting for one.
+    const own = await connect(database.url, { poolMax: 2 });
+    const ownModels = defineModels(own);
+    const viaSequelize = vi.spyOn(own, 'query');
+    const writer = new AuditWriter(ownModels);
+    for (let i = 0; i < 6; i++) await writer.record(row(`pooled-${i}`, i));
+    expect(viaSequelize).not.toHaveBeenCalled();
+    const pool = (own as unknown as { connectionManager: { pool: { size: number; available: number } } })
+      .connectionManager.pool;
+    expect(pool.size - pool.available).toBe(0);
+    viaSequelize.mockRestore();
+    // Parsed once on that connection: PostgreSQL lists it among the session's prepared statements.
+    const connection = await (
+      own as unknown as { connectionManager: { getConnection(o: object): Promise<pg.Client> } }
+    ).connectionManager.getConnection({ type: 'write' });
+    const prepared = await connection.query(
+      "SELECT name FROM pg_prepared_statements WHERE name LIKE 'tenantdash_audit_insert_%'",
+    );
+    (
+      own as unknown as { connectionManager: { releaseConnection(c: unknown): void } }
+    ).connectionManager.releaseConnection(connection);
+    expect(prepared.rows).toEqual([{ name: 'tenantdash_audit_insert_1' }]);
+    for (let i = 0; i < 6; i++) expect(await stored(`pooled-${i}`)).toHaveLength(1);
+    await own.close();
+  },
+);

@@ -77,6 +77,11 @@ interface RawSqlite {
   close(callback?: (error: Error | null) => void): void;
 }
 
+/** What node-postgres' client offers for a named (prepared once per connection) query: its public `query`. */
+interface RawPostgres {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+}
+
 /** Prepared INSERTs of one sqlite3 connection, by row count; `ready` settles when the prepare has. */
 type Prepared = Map<number, { statement: RawStatement; ready: Promise<RawStatement> }>;
 
@@ -128,7 +133,15 @@ function statementFor(connection: RawSqlite, rowCount: number, sql: () => string
  * CPU per row against 7–10 µs per row for the whole insert here (measured, batches of 16–48 rows). The
  * statement for each row count is prepared once and kept: `Database#run` prepares, runs and finalizes, three
  * trips through the thread pool per batch where a prepared statement needs one (≈ 4 µs less per row,
- * measured). Other dialects go through Sequelize with the same statement.
+ * measured).
+ *
+ * PostgreSQL: on a connection of Sequelize's own pool (taken and given back through its connection manager, so
+ * the pool's size, validation and timeouts apply), as a named query: node-postgres parses it once per
+ * connection and after that sends only bind, describe, execute and sync. Through `sequelize.query` a batch cost
+ * ≈ 9 % of a PostgreSQL + Redis instance's CPU in Sequelize's query path (`formatBindParameters`, its `run`)
+ * plus a parse message per batch (profile of the scale-out bench, one instance alone, 2026-11-29). A failed
+ * parse is not kept (node-postgres records a name only on ParseComplete). Errors are the driver's own, which
+ * db/unavailable.ts tells apart as for SQLite. `generic` goes through Sequelize with the same statement.
  */
 function inserter(sequelize: Sequelize, forceGeneric: boolean): Insert {
   const cache = new Map<number, string>();
@@ -137,6 +150,28 @@ function inserter(sequelize: Sequelize, forceGeneric: boolean): Insert {
     if (sql === undefined) cache.set(rowCount, (sql = insertStatement(rowCount, placeholder)));
     return sql;
   };
+  if (sequelize.getDialect() === 'postgres' && !forceGeneric) {
+    const manager = (
+      sequelize as unknown as {
+        connectionManager: {
+          getConnection(options: object): Promise<RawPostgres>;
+          releaseConnection(connection: RawPostgres): void;
+        };
+      }
+    ).connectionManager;
+    return async (rowCount, parameters) => {
+      const connection = await manager.getConnection({ type: 'write' });
+      try {
+        await connection.query({
+          name: `tenantdash_audit_insert_${rowCount}`,
+          text: sqlFor(rowCount, (index) => `$${index}`),
+          values: parameters,
+        });
+      } finally {
+        manager.releaseConnection(connection);
+      }
+    };
+  }
   if (sequelize.getDialect() === 'sqlite' && !forceGeneric) {
     const manager = (
       sequelize as unknown as { connectionManager: { getConnection(options: object): Promise<RawSqlite> } }
@@ -188,7 +223,7 @@ export class AuditWriter {
   private readonly expiresText = lastValueCache(sqlDate);
   private readonly maxInFlight: number;
 
-  /** `generic`: always through Sequelize (what non-SQLite databases get; lets tests cover that path too). */
+  /** `generic`: always through `sequelize.query` (what other dialects get; lets tests cover that path too). */
   constructor(models: Models, options: { generic?: boolean } = {}) {
     const sequelize = models.TokenAudit.sequelize!;
     // `sqlDate` writes UTC, which is what Sequelize writes unless told another timezone.
