@@ -34,7 +34,7 @@ import tenantRoutes from './routes/tenants.js';
 import { buildSchemas } from './schemas.js';
 import { failureLog } from './services/failure-log.js';
 import { sharedRateLimitStore } from './services/rate-limit-store.js';
-import { LocalCache, RedisCache, type SharedCache } from './services/shared-cache.js';
+import { LocalCache, MirroredCache, RedisCache, type SharedCache } from './services/shared-cache.js';
 import { MAX_LOCAL_USAGE_ENTRIES, UsageService } from './services/usage.js';
 
 declare module 'fastify' {
@@ -140,7 +140,21 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   const sharedCache = fastify.redis
     ? new RedisCache(fastify.redis, redisFailure('cache', 'cache unreachable: reading from the source'), now)
     : undefined;
-  const cache: SharedCache = sharedCache ?? new LocalCache(undefined, now);
+  // The token endpoint's lookups: in this process, dropped on every instance through Redis Pub/Sub.
+  const mintCache =
+    fastify.redis && sharedCache
+      ? new MirroredCache(
+          fastify.redis,
+          sharedCache,
+          redisFailure('cache', 'cache drops unreachable: reading from the source'),
+          now,
+        )
+      : undefined;
+  if (mintCache) {
+    await mintCache.start();
+    fastify.addHook('onClose', async () => mintCache.close());
+  }
+  const cache: SharedCache = mintCache ?? new LocalCache(undefined, now);
   await fastify.register(rateLimit, {
     ...(sharedStore ? { store: sharedStore } : {}),
     global: true,

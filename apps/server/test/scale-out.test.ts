@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/cli/run.js';
 import { sha256Hex } from '../src/services/tokens.js';
 import {
@@ -202,6 +202,20 @@ describe('two instances, one database, one Redis', () => {
       where: { subject: 'user:audit-user' },
     });
     expect(rows.map((row) => row.token_sha256).sort()).toEqual(issued.map(sha256Hex).sort());
+  });
+
+  it('send Redis one command per token request (the rate-limit script): tenant lookups are cached in each process', async () => {
+    const user = await jwt({ sub: 'one-round-trip-user', tenants: ['acme'] });
+    // The first request of the tenant on this instance looks it up and caches it.
+    expect((await token(0, user)).status).toBe(200);
+    const redis = instances[0]!.server.app.redis!;
+    const sent = vi.spyOn(redis, 'sendCommand');
+    try {
+      expect((await token(0, user)).status).toBe(200);
+      expect(sent.mock.calls.map(([command]) => command.name)).toEqual(['evalsha']);
+    } finally {
+      sent.mockRestore();
+    }
   });
 
   it('keep their shared state under the configured prefix only', async () => {
