@@ -9,6 +9,8 @@ import {
   useEmbedToken,
   type FetchTokenRequest,
 } from '../src/index.js';
+import { isRetryable, isRevocation, type TenantDashboardError } from '../src/errors.js';
+import { readToken } from '../src/fetch-token.js';
 import {
   advance,
   EMBED_ORIGIN,
@@ -226,6 +228,42 @@ describe('revocation shows at once', () => {
     await advance(1);
     expect(fetchToken).toHaveBeenCalledTimes(2);
     expect(view.state()).toBe('ready');
+  });
+});
+
+describe('an identity provider outage is not a sign-out', () => {
+  it('503 IDENTITY_PROVIDER_UNAVAILABLE is retried after its Retry-After, never taken for a revocation', async () => {
+    let calls = 0;
+    const minted = mintingFetch(3600);
+    const fetchToken = vi.fn(async (r: FetchTokenRequest) => {
+      calls += 1;
+      return calls === 1
+        ? errorAnswer(503, 'IDENTITY_PROVIDER_UNAVAILABLE', { 'retry-after': '2' })
+        : minted(r);
+    });
+    const view = dashboard(fetchToken);
+    await advance();
+    expect(view.state()).toBe('loading');
+    await advance(1999);
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+    await advance(1);
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    expect(view.state()).toBe('ready');
+  });
+
+  it('reads it as a retryable TOKEN_FETCH_FAILED with the server code and the wait', async () => {
+    const error = await readToken(
+      errorAnswer(503, 'IDENTITY_PROVIDER_UNAVAILABLE', { 'retry-after': '2' }),
+      Date.now,
+      undefined,
+    ).catch((e: unknown) => e as TenantDashboardError);
+    expect(error).toMatchObject({
+      code: 'TOKEN_FETCH_FAILED',
+      status: 503,
+      serverCode: 'IDENTITY_PROVIDER_UNAVAILABLE',
+      retryAfterMs: 2000,
+    });
+    expect([isRetryable(error), isRevocation(error)]).toEqual([true, false]);
   });
 });
 
