@@ -149,3 +149,21 @@ it.runIf(ENGINE === 'postgres')(
     await own.close();
   },
 );
+
+it('writes one batch at a time: rows recorded while one is written go together in the next', async () => {
+  const manager = (
+    sequelize as unknown as { connectionManager: { getConnection(o: object): Promise<unknown> } }
+  ).connectionManager;
+  const taken = vi.spyOn(manager, 'getConnection');
+  try {
+    const writer = new AuditWriter(models);
+    const recorded = [0, 1, 2].map((i) => writer.record(row(`one-at-a-time-${i}`, i)));
+    // The first row's batch is being written; the other two wait for it, together.
+    expect(writer.pendingRows).toBe(3);
+    await Promise.all(recorded);
+    expect(taken).toHaveBeenCalledTimes(2);
+  } finally {
+    taken.mockRestore();
+  }
+  for (const i of [0, 1, 2]) expect(await stored(`one-at-a-time-${i}`)).toHaveLength(1);
+});
