@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -167,3 +168,40 @@ it('writes one batch at a time: rows recorded while one is written go together i
   }
   for (const i of [0, 1, 2]) expect(await stored(`one-at-a-time-${i}`)).toHaveLength(1);
 });
+
+it.runIf(ENGINE === 'postgres')(
+  "sends a batch's messages to PostgreSQL in one write (node-postgres' socket corked: an internal the writer relies on)",
+  async () => {
+    const own = await connect(database.url, { poolMax: 1 });
+    try {
+      const writer = new AuditWriter(defineModels(own));
+      await writer.record(row('corked-first', 0));
+      const manager = (
+        own as unknown as {
+          connectionManager: {
+            getConnection(o: object): Promise<{ connection: { stream: Socket } }>;
+            releaseConnection(c: unknown): void;
+          };
+        }
+      ).connectionManager;
+      // The pool's only connection: the one the next batch gets.
+      const client = await manager.getConnection({ type: 'write' });
+      manager.releaseConnection(client);
+      const stream = client.connection.stream;
+      const corkedAtWrite: number[] = [];
+      const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+      const write = vi.spyOn(stream, 'write').mockImplementation((...args: unknown[]) => {
+        corkedAtWrite.push(stream.writableCorked);
+        return original(...args);
+      });
+      await writer.record(row('corked-second', 0));
+      write.mockRestore();
+      // bind, describe, execute, sync (parsed on the first batch), each written while corked.
+      expect(corkedAtWrite).toEqual([1, 1, 1, 1]);
+      expect(stream.writableCorked).toBe(0);
+      expect(await stored('corked-second')).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  },
+);
