@@ -14,14 +14,18 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dehydrate, QueryClient } from '@tanstack/react-query';
 import { embedTokenQueryOptions } from '@tenantdash/react/prefetch';
-import { buildSandbox } from '@tenantdash/sandbox';
-import { buildApp, loadConfig } from '@tenantdash/server';
-import { SignJWT } from 'jose';
 import { chromium } from 'playwright-core';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { build } from 'vite';
 import { forwardToTokenServer } from '../scripts/forward-to-token-server.mjs';
+import {
+  CHROMIUM_LAUNCH,
+  provisionTenant,
+  signUserJwt,
+  startSandbox,
+  startTokenServer,
+} from '../scripts/in-process-stack.mjs';
 import { startLatencyProxy } from './latency-proxy.mjs';
 import { PrefetchedApp } from './time-to-dashboard/component-apps.mjs';
 
@@ -36,15 +40,6 @@ const JWT = {
   audience: 'tenantdash',
 };
 const ADMIN_KEY = 'time-to-dashboard-bench-admin-key-012345';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'tenantdash-ttd-'));
@@ -79,14 +74,7 @@ function scriptsFor(variant) {
   return `${preloads.join('')}<script type="module" src="/${entry.file}"></script>`;
 }
 
-const jwt = await new SignJWT({ tenants: [TENANT] })
-  .setProtectedHeader({ alg: 'HS256' })
-  .setSubject('bench-user')
-  .setIssuer(JWT.issuer)
-  .setAudience(JWT.audience)
-  .setIssuedAt()
-  .setExpirationTime('2h')
-  .sign(new TextEncoder().encode(JWT.secret));
+const jwt = await signUserJwt(JWT, 'bench-user', [TENANT], '2h');
 
 let tokenServerUrl = '';
 let embedBaseUrl = '';
@@ -147,55 +135,24 @@ const hostProxy = await startLatencyProxy({ host: '127.0.0.1', port: host.addres
 stops.push(hostProxy.close);
 const hostOrigin = `http://127.0.0.1:${hostProxy.port}`;
 
-const sandbox = await buildSandbox({
-  databasePath: ':memory:',
-  seedDemo: false,
-  logger: false,
-  workspaces: [
-    {
-      id: WORKSPACE.id,
-      apiKeys: [{ id: WORKSPACE.keyId, secret: WORKSPACE.secret }],
-      allowedOrigins: [hostOrigin],
-    },
-  ],
-});
-await sandbox.listen({ port: 0, host: '127.0.0.1' });
-stops.push(() => sandbox.close());
-const sandboxUrl = `http://127.0.0.1:${sandbox.server.address().port}`;
-const embedProxy = await startLatencyProxy(
-  { host: '127.0.0.1', port: sandbox.server.address().port },
-  RTT_MS,
-);
+const sandbox = await startSandbox({ workspace: WORKSPACE, allowedOrigins: [hostOrigin] });
+stops.push(() => sandbox.app.close());
+const embedProxy = await startLatencyProxy({ host: '127.0.0.1', port: sandbox.port }, RTT_MS);
 stops.push(embedProxy.close);
 embedBaseUrl = `http://127.0.0.1:${embedProxy.port}/embedded/dashboard`;
 
-const tokenServer = await buildApp(
-  loadConfig({
-    DATABASE_URL: `sqlite:${join(work, 'server.sqlite')}`,
-    PAPERMAP_API_URL: `${sandboxUrl}/`,
-    PAPERMAP_EMBED_URL: embedBaseUrl,
-    PAPERMAP_WORKSPACE_ID: WORKSPACE.id,
-    PAPERMAP_API_KEY_ID: WORKSPACE.keyId,
-    PAPERMAP_SECRET_KEY: WORKSPACE.secret,
-    AUTH_JWT_SECRET: JWT.secret,
-    AUTH_ISSUER: JWT.issuer,
-    AUTH_AUDIENCE: JWT.audience,
-    AUTH_TENANTS_CLAIM: 'tenants',
-    ADMIN_API_KEYS: ADMIN_KEY,
-    RATE_LIMIT_TOKEN_MAX: '10000',
-    LOG_LEVEL: 'warn',
-  }),
-  { logStream: { write: () => undefined } },
-);
-await tokenServer.listen({ port: 0, host: '127.0.0.1' });
-stops.push(() => tokenServer.close());
-tokenServerUrl = `http://127.0.0.1:${tokenServer.server.address().port}`;
-const provisioned = await fetch(`${tokenServerUrl}/api/v1/dashboards`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-admin-key': ADMIN_KEY },
-  body: JSON.stringify({ tenant_id: TENANT, name: 'Northwind sales' }),
+const tokenServer = await startTokenServer({
+  databasePath: join(work, 'server.sqlite'),
+  sandboxUrl: sandbox.url,
+  embedUrl: embedBaseUrl,
+  workspace: WORKSPACE,
+  jwt: JWT,
+  adminKey: ADMIN_KEY,
+  env: { RATE_LIMIT_TOKEN_MAX: '10000' },
 });
-if (provisioned.status !== 201) throw new Error(`provisioning answered ${provisioned.status}`);
+stops.push(() => tokenServer.app.close());
+tokenServerUrl = tokenServer.url;
+await provisionTenant(tokenServerUrl, ADMIN_KEY, TENANT, 'Northwind sales');
 
 // Watches for the dashboard's iframe from the first parsed byte on, and notes when it has loaded.
 const WATCH_IFRAME = () => {
@@ -214,11 +171,10 @@ const WATCH_IFRAME = () => {
  * Returns ms from navigation start to the iframe's load, and the browser's token requests until then.
  */
 async function visit(variant) {
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(work, 'profile-')), {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+  const context = await chromium.launchPersistentContext(
+    mkdtempSync(join(work, 'profile-')),
+    CHROMIUM_LAUNCH,
+  );
   try {
     const tab = context.pages()[0] ?? (await context.newPage());
     await tab.addInitScript(WATCH_IFRAME);

@@ -15,14 +15,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSandbox } from '@tenantdash/sandbox';
-import { buildApp, loadConfig } from '@tenantdash/server';
 import react from '@vitejs/plugin-react';
-import { SignJWT } from 'jose';
 import { chromium, type Browser, type Response as PageResponse } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forwardToTokenServer } from '../scripts/forward-to-token-server.mjs';
+import {
+  CHROMIUM_LAUNCH,
+  provisionTenant,
+  signUserJwt,
+  startSandbox,
+  startTokenServer,
+  type Listening,
+} from '../scripts/in-process-stack.mjs';
 
 const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'skew-host');
 const MIN = 60_000;
@@ -32,15 +37,6 @@ const SHIFTS = { '+15 min': 15 * MIN, '−15 min': -15 * MIN, '+2 h': 2 * HOUR, 
 const WORKSPACE = { id: 'ws_skew', keyId: 'ak_skew', secret: 'sk_skew_0123456789abcdef0123456789abcdef' };
 const JWT = { secret: 'clock-skew-test-jwt-secret-0123456789', issuer: 'skew-idp', audience: 'tenantdash' };
 const ADMIN_KEY = 'clock-skew-test-admin-key-0123456789';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** The one clock of the sandbox and both token servers; moved forward by the test. */
 let offsetMs = 0;
@@ -50,13 +46,10 @@ const dir = mkdtempSync(join(tmpdir(), 'tenantdash-skew-'));
 const hostBuild = join(dir, 'host');
 let host: Server;
 let hostOrigin = '';
-let sandbox: FastifyInstance;
-const servers = new Map<number, { app: FastifyInstance; url: string }>();
+let sandbox: Listening;
+const servers = new Map<number, Listening>();
 let browser: Browser;
 let userJwt = '';
-
-type FastifyInstance = Awaited<ReturnType<typeof buildSandbox>>;
-const listenUrl = (app: FastifyInstance) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -89,33 +82,19 @@ function startHost(): Promise<void> {
   return new Promise((done) => host.listen(0, '127.0.0.1', () => done()));
 }
 
-async function startTokenServer(ttl: number): Promise<void> {
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, `server-${ttl}.sqlite`)}`,
-    PAPERMAP_API_URL: `${listenUrl(sandbox)}/`,
-    PAPERMAP_EMBED_URL: `${listenUrl(sandbox)}/embedded/dashboard`,
-    PAPERMAP_WORKSPACE_ID: WORKSPACE.id,
-    PAPERMAP_API_KEY_ID: WORKSPACE.keyId,
-    PAPERMAP_SECRET_KEY: WORKSPACE.secret,
-    AUTH_JWT_SECRET: JWT.secret,
-    AUTH_ISSUER: JWT.issuer,
-    AUTH_AUDIENCE: JWT.audience,
-    AUTH_TENANTS_CLAIM: 'tenants',
-    ADMIN_API_KEYS: ADMIN_KEY,
-    EMBED_TOKEN_TTL_SECONDS: String(ttl),
-    CORS_ORIGINS: hostOrigin,
-    LOG_LEVEL: 'warn',
+async function startServerWithTtl(ttl: number): Promise<void> {
+  const server = await startTokenServer({
+    databasePath: join(dir, `server-${ttl}.sqlite`),
+    sandboxUrl: sandbox.url,
+    embedUrl: `${sandbox.url}/embedded/dashboard`,
+    workspace: WORKSPACE,
+    jwt: JWT,
+    adminKey: ADMIN_KEY,
+    now: serverNow,
+    env: { EMBED_TOKEN_TTL_SECONDS: String(ttl), CORS_ORIGINS: hostOrigin },
   });
-  const app = await buildApp(config, { now: serverNow, logStream: { write: () => undefined } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = listenUrl(app);
-  servers.set(ttl, { app, url });
-  const created = await fetch(`${url}/api/v1/dashboards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-admin-key': ADMIN_KEY },
-    body: JSON.stringify({ tenant_id: 'northwind', name: 'Northwind sales' }),
-  });
-  if (created.status !== 201) throw new Error(`provisioning answered ${created.status}`);
+  servers.set(ttl, server);
+  await provisionTenant(server.url, ADMIN_KEY, 'northwind', 'Northwind sales');
 }
 
 beforeAll(async () => {
@@ -128,40 +107,16 @@ beforeAll(async () => {
   });
   await startHost();
   hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-  sandbox = await buildSandbox({
-    databasePath: ':memory:',
-    seedDemo: false,
-    logger: false,
-    now: serverNow,
-    workspaces: [
-      {
-        id: WORKSPACE.id,
-        apiKeys: [{ id: WORKSPACE.keyId, secret: WORKSPACE.secret }],
-        allowedOrigins: [hostOrigin],
-      },
-    ],
-  });
-  await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  for (const ttl of TTLS) await startTokenServer(ttl);
-  userJwt = await new SignJWT({ tenants: ['northwind'] })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('skewed-user')
-    .setIssuer(JWT.issuer)
-    .setAudience(JWT.audience)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(JWT.secret));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+  sandbox = await startSandbox({ workspace: WORKSPACE, allowedOrigins: [hostOrigin], now: serverNow });
+  for (const ttl of TTLS) await startServerWithTtl(ttl);
+  userJwt = await signUserJwt(JWT, 'skewed-user', ['northwind']);
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
   for (const { app } of servers.values()) await app.close();
-  await sandbox?.close();
+  await sandbox?.app.close();
   await new Promise((done) => (host ? host.close(done) : done(undefined)));
   rmSync(dir, { recursive: true, force: true });
 });

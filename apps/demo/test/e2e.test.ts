@@ -25,19 +25,11 @@ import {
   type ChildProcessHandle,
   type StackSettings,
 } from '../scripts/stack.mjs';
+import { CHROMIUM_LAUNCH } from '../scripts/in-process-stack.mjs';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const artifacts = join(demoDir, 'artifacts');
 const TTL_SECONDS = 60;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const logs: string[] = [];
 const log = (name: string, line: string) =>
@@ -64,11 +56,7 @@ beforeAll(async () => {
   procs.push(stack.procs.sandbox, stack.procs.server, stack.procs.demo);
   stopStack = stack.stop;
   seeded = stack.seeded;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
   // Let Vite pre-bundle its dependencies once, before any test page depends on it.
   const page = await browser.newPage();
   await page.goto(demoUrl(settings));
