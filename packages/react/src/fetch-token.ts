@@ -111,7 +111,7 @@ function codeFor(status: number, serverCode: string | undefined): TenantDashboar
 }
 
 /** `Retry-After` in seconds (what rate limiters send; the rarer HTTP-date form is treated as absent), in ms. */
-export function parseRetryAfter(value: string | null): number | undefined {
+function parseRetryAfter(value: string | null): number | undefined {
   return value && /^\s*\d{1,9}\s*$/.test(value) ? Number(value) * 1000 : undefined;
 }
 

@@ -1,6 +1,6 @@
 // @tenantdash/react/prefetch: what a server needs to fetch a dashboard's token ahead of the browser. No React
 // component or hook and no 'use client', so a Server Component or a loader can call it.
-export { embedTokenQueryOptions, tokenFreshMs } from './query-options.js';
+export { embedTokenQueryOptions } from './query-options.js';
 export type { EmbedTokenQueryInput } from './query-options.js';
 export { embedTokenQueryKey } from './query-key.js';
 export { DEFAULT_TOKEN_URL } from './fetch-token.js';
