@@ -22,7 +22,6 @@ export type { ErrorBody } from './errors.js';
 export { FAULT_MODES } from './faults.js';
 export type { FaultMode, FaultSettings } from './faults.js';
 export { ADMIN_TOKEN_HEADER } from './routes/admin.js';
-export { MESSAGE_PREFIX, MESSAGE_VERSION } from './embed/messages.js';
 
 // Tokens travel in query strings (docs/papermap-protocol.md §7.4): log the path only, never headers.
 const serializers = {

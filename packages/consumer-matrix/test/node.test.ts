@@ -43,7 +43,7 @@ describe.sequential('node: plain Node.js consumers', () => {
       valid_until: report.minted.expires_at,
       signature: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    expect(report.forged).toEqual({ name: 'TokenError', code: 'TOKEN_INVALID', isTenantdashError: true });
+    expect(report.forged).toEqual({ name: 'TokenError', code: 'TOKEN_INVALID', isTenantDashError: true });
     expect(report.react).toEqual({
       TenantDashboard: 'function',
       TenantDashProvider: 'function',

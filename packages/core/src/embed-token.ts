@@ -53,15 +53,15 @@ export type CreateEmbedTokenOptions = CreateEmbedTokenBase &
     | { /** Absolute expiry, Unix seconds. */ validUntil: number; ttlSeconds?: never }
   );
 
-/** What the token endpoint answers (docs/papermap-protocol.md §3): `expires_at` is the token's `valid_until`. */
-export interface EmbedToken {
+/** A minted token, as the token endpoint answers it (docs/papermap-protocol.md §3): `expires_at` is its `valid_until`. */
+export interface MintedEmbedToken {
   token: string;
   dashboard_id: string;
   expires_at: number;
 }
 
 /** Mints an embed token byte-identical to Papermap's reference encoder (Python `json.dumps` + urlsafe base64). */
-export async function createEmbedToken(options: CreateEmbedTokenOptions): Promise<EmbedToken> {
+export async function createEmbedToken(options: CreateEmbedTokenOptions): Promise<MintedEmbedToken> {
   const { apiKeyId, secretKey, workspaceId, tenantId, dashboardId } = options;
   assertId('apiKeyId', apiKeyId);
   assertSecret('secretKey', secretKey);

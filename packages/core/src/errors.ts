@@ -2,7 +2,7 @@
  * Every failure in @tenantdash/core is one of these classes, each carrying a stable string `code`.
  * Messages are fixed sentences: they never include a secret, a signature, a token or an input value.
  */
-export type TenantdashErrorCode = ConfigErrorCode | TokenErrorCode | SignatureErrorCode;
+export type TenantDashErrorCode = ConfigErrorCode | TokenErrorCode | SignatureErrorCode;
 
 export type ConfigErrorCode = 'CONFIG_INVALID';
 export type TokenErrorCode =
@@ -14,10 +14,10 @@ export type SignatureErrorCode =
   | 'SIGNATURE_EXPIRED'
   | 'SIGNATURE_LIFETIME_EXCEEDED';
 
-export class TenantdashError extends Error {
-  readonly code: TenantdashErrorCode;
+export class TenantDashError extends Error {
+  readonly code: TenantDashErrorCode;
 
-  constructor(code: TenantdashErrorCode, message: string) {
+  constructor(code: TenantDashErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;
@@ -25,7 +25,7 @@ export class TenantdashError extends Error {
 }
 
 /** An argument or option given to a core function is not acceptable (bad secret, id, TTL, clock, URL). */
-export class ConfigError extends TenantdashError {
+export class ConfigError extends TenantDashError {
   declare readonly code: ConfigErrorCode;
 
   constructor(message: string) {
@@ -34,7 +34,7 @@ export class ConfigError extends TenantdashError {
 }
 
 /** An embed token could not be decoded, or failed verification. */
-export class TokenError extends TenantdashError {
+export class TokenError extends TenantDashError {
   declare readonly code: TokenErrorCode;
 
   constructor(code: TokenErrorCode, message: string) {
@@ -43,7 +43,7 @@ export class TokenError extends TenantdashError {
 }
 
 /** A signed server-to-server request failed verification. */
-export class SignatureError extends TenantdashError {
+export class SignatureError extends TenantDashError {
   declare readonly code: SignatureErrorCode;
 
   constructor(code: SignatureErrorCode, message: string) {
@@ -51,6 +51,6 @@ export class SignatureError extends TenantdashError {
   }
 }
 
-export function isTenantdashError(value: unknown): value is TenantdashError {
-  return value instanceof TenantdashError;
+export function isTenantDashError(value: unknown): value is TenantDashError {
+  return value instanceof TenantDashError;
 }

@@ -12,13 +12,21 @@ export type {
 export { createEmbedToken, decodeEmbedToken, verifyEmbedToken } from './embed-token.js';
 export type {
   CreateEmbedTokenOptions,
-  EmbedToken,
   EmbedTokenClaims,
+  MintedEmbedToken,
   VerifyEmbedTokenOptions,
 } from './embed-token.js';
 
 export { buildEmbedUrl } from './embed-url.js';
 export type { BuildEmbedUrlOptions } from './embed-url.js';
+
+export {
+  EMBED_MESSAGE_PREFIX,
+  EMBED_MESSAGE_VERSION,
+  readEmbedPageMessage,
+  setTokenMessage,
+} from './embed-messages.js';
+export type { EmbedPageMessage, SetTokenMessage } from './embed-messages.js';
 
 export { papermapApiUrl } from './api-url.js';
 export { papermapSignature } from './signature.js';
@@ -26,8 +34,8 @@ export { idProblem } from './validate.js';
 export type { Clock } from './clock.js';
 export type { ResolveKey, ResolvedKey } from './keys.js';
 
-export { ConfigError, SignatureError, TenantdashError, TokenError, isTenantdashError } from './errors.js';
-export type { ConfigErrorCode, SignatureErrorCode, TenantdashErrorCode, TokenErrorCode } from './errors.js';
+export { ConfigError, SignatureError, TenantDashError, TokenError, isTenantDashError } from './errors.js';
+export type { ConfigErrorCode, SignatureErrorCode, TenantDashErrorCode, TokenErrorCode } from './errors.js';
 
 export {
   DEFAULT_API_URL,

@@ -190,9 +190,9 @@ describe('the packed @tenantdash/core', () => {
       writeFileSync(
         join(dir, 'index.ts'),
         [
-          "import { createEmbedToken, decodeEmbedToken, TokenError, type EmbedToken } from '@tenantdash/core';",
+          "import { createEmbedToken, decodeEmbedToken, TokenError, type MintedEmbedToken } from '@tenantdash/core';",
           "const key = { apiKeyId: 'ak_c', secretKey: 'sk_consumer', workspaceId: 'ws_c' };",
-          "const minted: Promise<EmbedToken> = createEmbedToken({ ...key, tenantId: 't', dashboardId: 'd' });",
+          "const minted: Promise<MintedEmbedToken> = createEmbedToken({ ...key, tenantId: 't', dashboardId: 'd' });",
           'void minted.then((token) => {',
           '  if (!(TokenError.prototype instanceof Error)) throw new Error("TokenError");',
           '  process.stdout.write(decodeEmbedToken(token.token).tenant_id);',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createEmbedToken,
   decodeEmbedToken,
-  TenantdashError,
+  TenantDashError,
   verifyEmbedToken,
   verifyRequestSignature,
 } from '../src/index.js';
@@ -79,8 +79,8 @@ describe('properties', () => {
           const error = await verifyEmbedToken(referenceToken(tampered), { resolveKey, now }).catch(
             (e: unknown) => e,
           );
-          expect(error).toBeInstanceOf(TenantdashError);
-          expect((error as TenantdashError).code).toBe('TOKEN_INVALID');
+          expect(error).toBeInstanceOf(TenantDashError);
+          expect((error as TenantDashError).code).toBe('TOKEN_INVALID');
         }
       }),
       { numRuns: 150 },
@@ -105,7 +105,7 @@ describe('properties', () => {
         // A changed character that survives verification either lands in tenant_id/dashboard_id, which the
         // MAC does not cover (PROTOCOL.md 6.1: the caller's own records refuse it), or respells the same JSON
         // (an escape's hex digits in the other case), which Papermap's json.loads reads the same way too.
-        if (outcome instanceof TenantdashError) return;
+        if (outcome instanceof TenantDashError) return;
         const original = decodeEmbedToken(token);
         const { tenant_id: _t1, dashboard_id: _d1, ...signedOutcome } = outcome as typeof original;
         const { tenant_id: _t2, dashboard_id: _d2, ...signedOriginal } = original;
@@ -139,7 +139,7 @@ describe('properties', () => {
                 () => undefined,
                 (e: unknown) => e,
               );
-            if (error !== undefined) expect(error).toBeInstanceOf(TenantdashError);
+            if (error !== undefined) expect(error).toBeInstanceOf(TenantDashError);
           }
         },
       ),
@@ -163,7 +163,7 @@ describe('properties', () => {
           () => undefined,
           (caught: unknown) => caught,
         );
-        if (error !== undefined) expect(error).toBeInstanceOf(TenantdashError);
+        if (error !== undefined) expect(error).toBeInstanceOf(TenantDashError);
       }),
       { numRuns: 1000 },
     );

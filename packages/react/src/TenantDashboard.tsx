@@ -1,8 +1,9 @@
+import { setTokenMessage } from '@tenantdash/core';
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { useTenantDashSettings } from './context.js';
 import { TenantDashboardError } from './errors.js';
 import type { EmbedToken } from './fetch-token.js';
-import { originOf, readFrameMessage, setTokenMessage } from './messages.js';
+import { originOf, readFrameMessage } from './messages.js';
 import { knownEmbedOrigin, rememberEmbedOrigin, usePreconnect } from './preconnect.js';
 import {
   DefaultError,

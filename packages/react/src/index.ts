@@ -32,8 +32,5 @@ export type { ExpirySource, ScheduleInput, TokenSchedule } from './schedule.js';
 export { TenantDashboardError, isTenantDashboardError } from './errors.js';
 export type { TenantDashboardErrorCode, TenantDashboardErrorDetails } from './errors.js';
 
-export { MESSAGE_VERSION } from './messages.js';
-export type { FrameMessage } from './messages.js';
-
 export { DEFAULT_ERROR_MESSAGE, DEFAULT_ERROR_MESSAGES } from './slots.js';
 export type { ErrorSlotProps, ExpiredSlotProps } from './slots.js';

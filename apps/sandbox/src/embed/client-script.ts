@@ -1,7 +1,8 @@
 /**
  * The embed page's only script (tenantdash extension, see README "postMessage protocol"). Plain browser
  * JavaScript kept as a string so it ships inline under the page's CSP nonce, with no asset to fetch.
- * It reads its settings from the JSON in #td-boot.
+ * It reads its settings from the JSON in #td-boot, the message prefix and version among them (from
+ * @tenantdash/core, which defines the protocol).
  */
 export const CLIENT_SCRIPT = String.raw`(function () {
   'use strict';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { EMBED_MESSAGE_PREFIX, EMBED_MESSAGE_VERSION } from '@tenantdash/core';
 import { areaChart, barChart, donutChart, rankedBars, sparkline } from './charts.js';
 import { CLIENT_SCRIPT } from './client-script.js';
 import { escapeHtml, scriptJson } from './html.js';
-import { MESSAGE_PREFIX, MESSAGE_VERSION } from './messages.js';
 import { dashboardData } from './seeded-data.js';
 import { pageStyles } from './styles.js';
 
@@ -93,8 +93,8 @@ ${card('Top products', rankedBars(data.products, palette, 'Top products'))}
 <div id="td-expired" role="alert">This view has expired. Waiting for a new token…</div>`;
   const boot = {
     status: 'ok',
-    prefix: MESSAGE_PREFIX,
-    version: MESSAGE_VERSION,
+    prefix: EMBED_MESSAGE_PREFIX,
+    version: EMBED_MESSAGE_VERSION,
     workspace_id: view.workspaceId,
     dashboard_id: view.dashboardId,
     tenant_id: view.tenantId,
@@ -133,8 +133,8 @@ export function renderError(code: string, status: number, ctx: PageContext): Ren
 </main>`;
   const boot = {
     status: 'error',
-    prefix: MESSAGE_PREFIX,
-    version: MESSAGE_VERSION,
+    prefix: EMBED_MESSAGE_PREFIX,
+    version: EMBED_MESSAGE_VERSION,
     error: { code, status },
     server_now_ms: ctx.nowMs,
     allowed_origins: ctx.allowedOrigins,
