@@ -19,6 +19,19 @@ export function buildSchemas(idPattern: RegExp) {
   const id = { type: 'string', minLength: 1, maxLength: 128, pattern: idPattern.source } as const;
   const dashboardId = { type: 'string', minLength: 1, maxLength: 255, pattern: idPattern.source } as const;
   const instant = { type: 'string', maxLength: 40, pattern: INSTANT_PATTERN } as const;
+  // A configured workspace's id (anything else is answered 400 WORKSPACE_UNKNOWN, not VALIDATION_FAILED).
+  const workspaceId = {
+    type: 'string',
+    minLength: 1,
+    maxLength: 255,
+    description: 'A configured Papermap workspace (the default one when absent)',
+  } as const;
+  const usageQueryProperties = {
+    from_period: { type: 'string', pattern: PERIOD },
+    to_period: { type: 'string', pattern: PERIOD },
+    page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
+    per_page: { type: 'string', pattern: '^(100|[1-9][0-9]?)$' },
+  } as const;
 
   const dashboard = {
     type: 'object',
@@ -67,6 +80,7 @@ export function buildSchemas(idPattern: RegExp) {
         name: { type: 'string', minLength: 1, maxLength: 200 },
         description: { type: ['string', 'null'], maxLength: 2000 },
         make_default: { type: 'boolean' },
+        workspace_id: workspaceId,
       },
     },
     idempotencyHeaders: {
@@ -135,12 +149,12 @@ export function buildSchemas(idPattern: RegExp) {
     usageQuery: {
       type: 'object',
       additionalProperties: false,
-      properties: {
-        from_period: { type: 'string', pattern: PERIOD },
-        to_period: { type: 'string', pattern: PERIOD },
-        page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
-        per_page: { type: 'string', pattern: '^(100|[1-9][0-9]?)$' },
-      },
+      properties: usageQueryProperties,
+    },
+    workspaceUsageQuery: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { ...usageQueryProperties, workspace_id: workspaceId },
     },
     tenant: {
       type: 'object',

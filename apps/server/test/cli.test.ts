@@ -56,7 +56,14 @@ describe('each command needs only its own settings', () => {
     expect(await cli(['migrate'], only)).toEqual({
       code: 0,
       out: JSON.stringify(
-        { applied: ['0001-initial', '0002-one-default-dashboard', '0003-audit-read-indexes'] },
+        {
+          applied: [
+            '0001-initial',
+            '0002-one-default-dashboard',
+            '0003-audit-read-indexes',
+            '0004-tenant-workspace',
+          ],
+        },
         null,
         2,
       ),

@@ -28,7 +28,12 @@ it('connects with the dialect of the project', () => {
 });
 
 it('applies every migration once, reverts them all, and applies them again', async () => {
-  const names = ['0001-initial', '0002-one-default-dashboard', '0003-audit-read-indexes'];
+  const names = [
+    '0001-initial',
+    '0002-one-default-dashboard',
+    '0003-audit-read-indexes',
+    '0004-tenant-workspace',
+  ];
   expect(await migrate(sequelize)).toEqual(names);
   expect(await migrate(sequelize)).toEqual([]);
   // Listed by hand: Sequelize's showAllTables reads only PostgreSQL's `public` schema.

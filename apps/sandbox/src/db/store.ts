@@ -87,32 +87,42 @@ export class SandboxStore {
       });
     }
     const { Workspace, ApiKey, Dashboard } = this.models;
-    for (const ws of workspaces) {
-      const existing = await Workspace.findByPk(ws.id);
-      const origins = JSON.stringify(ws.allowedOrigins ?? []);
-      // Config is the source of truth for configured workspaces: origins are refreshed at every start.
-      if (existing === null) await Workspace.create({ id: ws.id, allowed_origins: origins, created_at: now });
-      else await existing.update({ allowed_origins: origins });
-      for (const key of ws.apiKeys) {
-        const row = await ApiKey.findByPk(key.id);
-        if (row === null)
-          await ApiKey.create({ id: key.id, workspace_id: ws.id, secret: key.secret, created_at: now });
-        else await row.update({ workspace_id: ws.id, secret: key.secret });
+    // One transaction: a file database then syncs once, not once per row (a config may hold many workspaces).
+    await this.sequelize.transaction(async (transaction) => {
+      for (const ws of workspaces) {
+        const existing = await Workspace.findByPk(ws.id, { transaction });
+        const origins = JSON.stringify(ws.allowedOrigins ?? []);
+        // Config is the source of truth for configured workspaces: origins are refreshed at every start.
+        if (existing === null)
+          await Workspace.create({ id: ws.id, allowed_origins: origins, created_at: now }, { transaction });
+        else await existing.update({ allowed_origins: origins }, { transaction });
+        for (const key of ws.apiKeys) {
+          const row = await ApiKey.findByPk(key.id, { transaction });
+          if (row === null)
+            await ApiKey.create(
+              { id: key.id, workspace_id: ws.id, secret: key.secret, created_at: now },
+              { transaction },
+            );
+          else await row.update({ workspace_id: ws.id, secret: key.secret }, { transaction });
+        }
+        for (const d of ws.dashboards ?? []) {
+          if ((await Dashboard.findByPk(d.id, { transaction })) !== null) continue;
+          await Dashboard.create(
+            {
+              dashboard_id: d.id,
+              workspace_id: ws.id,
+              title: d.title,
+              description: d.description ?? null,
+              dashboard_status: 'active',
+              created_by: null,
+              created_at: now,
+              modified_at: now,
+            },
+            { transaction },
+          );
+        }
       }
-      for (const d of ws.dashboards ?? []) {
-        if ((await Dashboard.findByPk(d.id)) !== null) continue;
-        await Dashboard.create({
-          dashboard_id: d.id,
-          workspace_id: ws.id,
-          title: d.title,
-          description: d.description ?? null,
-          dashboard_status: 'active',
-          created_by: null,
-          created_at: now,
-          modified_at: now,
-        });
-      }
-    }
+    });
   }
 
   async findKey(apiKeyId: string): Promise<StoredKey | undefined> {

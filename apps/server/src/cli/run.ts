@@ -11,6 +11,7 @@ import { ApiError, apiError, MESSAGES } from '../errors.js';
 import { PapermapClient } from '../services/papermap-client.js';
 import { provisionDashboard } from '../services/provision.js';
 import { mintEmbedToken } from '../services/tokens.js';
+import { Workspaces } from '../services/workspaces.js';
 import { databaseSettings } from '../settings/database.js';
 import { idPatternSetting } from '../settings/id-pattern.js';
 import { embedTokenTtlSeconds, papermapSettings, upstreamSettings } from '../settings/papermap.js';
@@ -54,8 +55,9 @@ async function run(
       if (args.length > 0) throw new UsageError(command);
       return { tenants: await withStore(databaseSettings(env), io, (store) => store.listTenants()) };
     case 'provision': {
-      const [tenantId, name] = args;
-      if (tenantId === undefined || name === undefined || args.length !== 2) throw new UsageError(command);
+      const [tenantId, name, flag, workspaceId] = args;
+      if (tenantId === undefined || name === undefined) throw new UsageError(command);
+      if (args.length !== 2 && (args.length !== 4 || flag !== '--workspace')) throw new UsageError(command);
       const papermap = papermapSettings(env);
       const upstream = upstreamSettings(env);
       const idPattern = idPatternSetting(env);
@@ -63,15 +65,24 @@ async function run(
       const { redis } = redisSettings(env);
       if (!idPattern.test(tenantId)) throw apiError('VALIDATION_FAILED', MESSAGES.cliTenantPattern);
       if (name.length === 0 || name.length > 200) throw apiError('VALIDATION_FAILED', MESSAGES.cliName);
-      const client = new PapermapClient({ ...papermap, ...upstream });
+      const workspaces = new Workspaces(
+        papermap,
+        (workspace) => new PapermapClient({ ...papermap, ...upstream, ...workspace }),
+      );
       const result = await withStore(
         database,
         io,
         (store) =>
           provisionDashboard(
             store,
-            client,
-            { tenant_id: tenantId, name, description: null, make_default: false },
+            workspaces,
+            {
+              tenant_id: tenantId,
+              name,
+              description: null,
+              make_default: false,
+              ...(workspaceId !== undefined ? { workspace_id: workspaceId } : {}),
+            },
             `cli-${randomUUID()}`,
           ),
         redis,

@@ -9,9 +9,11 @@ migrations first. SIGTERM or SIGINT stops it gracefully (requests in flight fini
 Needs: the Papermap settings, an auth mode (AUTH_JWT_SECRET, AUTH_JWKS_URL or ADMIN_API_KEYS); the rest has defaults.`,
   migrate: `usage: ${PROGRAM} migrate
 Applies pending database migrations and prints their names. Needs: DATABASE_URL (default sqlite:./data/tenantdash.sqlite).`,
-  provision: `usage: ${PROGRAM} provision <tenant> <name>
+  provision: `usage: ${PROGRAM} provision <tenant> <name> [--workspace <id>]
 Creates a Papermap dashboard for the tenant and stores the mapping (the tenant's first becomes its default).
-Needs: PAPERMAP_API_KEY_ID, PAPERMAP_SECRET_KEY, PAPERMAP_WORKSPACE_ID (PAPERMAP_API_URL), DATABASE_URL.`,
+A new tenant goes to --workspace (the default workspace when absent); an existing one stays in its own.
+Needs: the Papermap settings (PAPERMAP_API_KEY_ID, PAPERMAP_SECRET_KEY, PAPERMAP_WORKSPACE_ID and/or
+PAPERMAP_WORKSPACES_FILE; PAPERMAP_API_URL), DATABASE_URL.`,
   'mint-token': `usage: ${PROGRAM} mint-token <tenant> [dashboard]
 Mints an embed token for the tenant's default (or the named) dashboard, audited with subject "cli".
 Needs: the Papermap settings, DATABASE_URL.`,

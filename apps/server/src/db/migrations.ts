@@ -97,6 +97,26 @@ export const migrations: Step[] = [
       await q.removeIndex('token_audit', 'token_audit_issued_at');
     },
   },
+  {
+    // Every tenant maps to one workspace. Existing tenants get the workspace their dashboards carry (the
+    // default dashboard's first); one without dashboards stays NULL until the server starts, which gives it
+    // the configured default workspace (services/workspace-check.ts): a migration cannot read the settings.
+    name: '0004-tenant-workspace',
+    async up({ context: q }) {
+      // Raw SQL: Sequelize's addColumn names PostgreSQL's `public` schema, not the one `search_path` selects.
+      await q.sequelize.query('ALTER TABLE tenants ADD COLUMN workspace_id VARCHAR(255)');
+      await q.sequelize.query(
+        `UPDATE tenants SET workspace_id = (
+           SELECT d.workspace_id FROM tenant_dashboards d WHERE d.tenant_id = tenants.id
+           ORDER BY d.is_default DESC, d.created_at ASC, d.dashboard_id ASC LIMIT 1)`,
+      );
+      await q.addIndex('tenants', ['workspace_id'], { name: 'tenants_workspace_id' });
+    },
+    async down({ context: q }) {
+      await q.removeIndex('tenants', 'tenants_workspace_id');
+      await q.sequelize.query('ALTER TABLE tenants DROP COLUMN workspace_id');
+    },
+  },
 ];
 
 export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -11,6 +11,8 @@ import {
 export class Tenant extends Model<InferAttributes<Tenant>, InferCreationAttributes<Tenant>> {
   declare id: string;
   declare disabled: boolean;
+  /** The Papermap workspace of all its dashboards; null only between the migration and the next start. */
+  declare workspace_id: CreationOptional<string | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -80,6 +82,7 @@ export function defineModels(sequelize: Sequelize): Models {
     {
       id: { type: DataTypes.STRING(128), primaryKey: true },
       disabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      workspace_id: { type: DataTypes.STRING(255), allowNull: true },
       created_at: DataTypes.DATE,
       updated_at: DataTypes.DATE,
     },

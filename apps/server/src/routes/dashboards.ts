@@ -17,6 +17,7 @@ interface ProvisionBody {
   name: string;
   description?: string | null;
   make_default?: boolean;
+  workspace_id?: string;
 }
 
 async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }: RouteOptions) {
@@ -34,7 +35,8 @@ async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }:
           'Creates the dashboard at Papermap (a signed request) and stores the mapping; the tenant is created by ' +
           'its first dashboard, which becomes its default (`make_default` moves the default). With an ' +
           '`Idempotency-Key`, a retry gets the first answer back (`Idempotent-Replayed: true`) without a second ' +
-          'dashboard upstream. On an upstream failure nothing is stored and the same key may be retried.',
+          'dashboard upstream. On an upstream failure nothing is stored and the same key may be retried. ' +
+          'A new tenant goes to `workspace_id` (the default workspace when absent); an existing tenant stays in its own.',
         headers: schemas.idempotencyHeaders,
         body: schemas.provisionBody,
         response: {
@@ -46,9 +48,12 @@ async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }:
             'VALIDATION_FAILED',
             'INVALID_JSON',
             'IDEMPOTENCY_KEY_INVALID',
+            'WORKSPACE_UNKNOWN',
             CALLER,
             'FORBIDDEN',
             'IDEMPOTENCY_KEY_IN_PROGRESS',
+            'TENANT_WORKSPACE_CONFLICT',
+            'WORKSPACE_TAKEN',
             'BODY_TOO_LARGE',
             'UNSUPPORTED_MEDIA_TYPE',
             'IDEMPOTENCY_KEY_REUSED',
@@ -65,12 +70,13 @@ async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }:
       const { body } = request;
       const result = await provisionDashboard(
         fastify.store,
-        fastify.papermap,
+        fastify.workspaces,
         {
           tenant_id: body.tenant_id,
           name: body.name,
           description: body.description ?? null,
           make_default: body.make_default ?? false,
+          ...(body.workspace_id !== undefined ? { workspace_id: body.workspace_id } : {}),
         },
         request.headers['idempotency-key'],
       );
@@ -181,6 +187,6 @@ async function dashboardRoutes(fastify: FastifyInstance, { schemas, bodyLimit }:
 // Encapsulated (routes keep their prefix), but named and with the plugins they need declared.
 export default fp(dashboardRoutes, {
   name: 'tenantdash-routes-dashboards',
-  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-papermap'],
+  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-workspaces'],
   encapsulate: true,
 });

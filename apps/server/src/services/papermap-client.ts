@@ -120,6 +120,11 @@ export class PapermapClient {
     return this.options.workspaceId;
   }
 
+  /** A client like this one (timeouts, retries, observers) for another workspace and its key. */
+  forWorkspace(workspace: { workspaceId: string; apiKeyId: string; secretKey: string }): PapermapClient {
+    return new PapermapClient({ ...this.options, ...workspace });
+  }
+
   /** POST /api/v1/external/dashboards. Accepts the id at `data.dashboard_id` or `data.data.dashboard_id`. */
   async createDashboard(input: {
     title: string;

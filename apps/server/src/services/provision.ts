@@ -9,7 +9,7 @@
 import { UniqueConstraintError } from 'sequelize';
 import { apiError, MESSAGES } from '../errors.js';
 import { headerSafe } from '../settings/id-pattern.js';
-import type { PapermapClient } from './papermap-client.js';
+import type { Workspaces } from './workspaces.js';
 import { dashboardView, type DashboardView, type Store } from './store.js';
 import { sha256Hex } from './tokens.js';
 
@@ -18,6 +18,8 @@ export interface ProvisionInput {
   name: string;
   description: string | null;
   make_default: boolean;
+  /** The workspace of a new tenant (the default one when absent); an existing tenant's must match. */
+  workspace_id?: string;
 }
 
 export interface ProvisionResult {
@@ -34,7 +36,28 @@ export function checkIdempotencyKey(key: string | undefined): void {
   }
 }
 
-async function createAndStore(store: Store, client: PapermapClient, input: ProvisionInput, key?: string) {
+/**
+ * The workspace the dashboard goes to, checked before Papermap is called so a refusal leaves nothing behind
+ * upstream (the transaction checks again, for requests racing this one).
+ */
+async function workspaceFor(store: Store, workspaces: Workspaces, input: ProvisionInput): Promise<string> {
+  if (input.workspace_id !== undefined && !workspaces.has(input.workspace_id))
+    throw apiError('WORKSPACE_UNKNOWN');
+  const current = await store.tenantWorkspace(input.tenant_id);
+  const workspaceId = input.workspace_id ?? current ?? workspaces.defaultId;
+  if (current !== null && current !== workspaceId) throw apiError('TENANT_WORKSPACE_CONFLICT');
+  if (
+    current === null &&
+    workspaces.isolation === 'workspace' &&
+    (await store.workspaceHasOtherTenant(workspaceId, input.tenant_id))
+  )
+    throw apiError('WORKSPACE_TAKEN');
+  return workspaceId;
+}
+
+async function createAndStore(store: Store, workspaces: Workspaces, input: ProvisionInput, key?: string) {
+  const workspaceId = await workspaceFor(store, workspaces, input);
+  const client = workspaces.client(workspaceId);
   const created = await client.createDashboard({
     title: input.name,
     description: input.description,
@@ -45,10 +68,11 @@ async function createAndStore(store: Store, client: PapermapClient, input: Provi
       {
         tenantId: input.tenant_id,
         dashboardId: created.dashboard_id,
-        workspaceId: client.workspaceId,
+        workspaceId,
         name: input.name,
         description: input.description,
         makeDefault: input.make_default,
+        exclusiveWorkspace: workspaces.isolation === 'workspace',
       },
       transaction,
     );
@@ -81,7 +105,7 @@ async function takeOver(store: Store, key: string, seen: Date): Promise<boolean>
 
 export async function provisionDashboard(
   store: Store,
-  client: PapermapClient,
+  workspaces: Workspaces,
   input: ProvisionInput,
   idempotencyKey?: string,
   options: { staleAfterMs?: number; now?: () => number } = {},
@@ -91,10 +115,17 @@ export async function provisionDashboard(
   // carry it (an ID_PATTERN that admits such ids is refused at start, but a pattern can only be probed).
   if (!headerSafe(input.tenant_id)) throw apiError('VALIDATION_FAILED', MESSAGES.headerUnsafeTenant);
   if (idempotencyKey === undefined) {
-    return { statusCode: 201, body: await createAndStore(store, client, input), replayed: false };
+    return { statusCode: 201, body: await createAndStore(store, workspaces, input), replayed: false };
   }
   const requestHash = sha256Hex(
-    JSON.stringify([input.tenant_id, input.name, input.description, input.make_default]),
+    // The workspace only when named, so keys recorded before workspaces existed still match their retries.
+    JSON.stringify([
+      input.tenant_id,
+      input.name,
+      input.description,
+      input.make_default,
+      ...(input.workspace_id !== undefined ? [input.workspace_id] : []),
+    ]),
   );
   const { IdempotencyRecord } = store.models;
   try {
@@ -119,7 +150,7 @@ export async function provisionDashboard(
       if (!stale || !(await takeOver(store, idempotencyKey, existing.updated_at))) {
         throw apiError('IDEMPOTENCY_KEY_IN_PROGRESS');
       }
-      return runClaimed(store, client, input, idempotencyKey);
+      return runClaimed(store, workspaces, input, idempotencyKey);
     }
     return {
       statusCode: existing.response_status ?? 201,
@@ -127,17 +158,17 @@ export async function provisionDashboard(
       replayed: true,
     };
   }
-  return runClaimed(store, client, input, idempotencyKey);
+  return runClaimed(store, workspaces, input, idempotencyKey);
 }
 
 async function runClaimed(
   store: Store,
-  client: PapermapClient,
+  workspaces: Workspaces,
   input: ProvisionInput,
   key: string,
 ): Promise<ProvisionResult> {
   try {
-    return { statusCode: 201, body: await createAndStore(store, client, input, key), replayed: false };
+    return { statusCode: 201, body: await createAndStore(store, workspaces, input, key), replayed: false };
   } catch (error) {
     await store.models.IdempotencyRecord.destroy({ where: { key, state: 'pending' } });
     throw error;

@@ -1,5 +1,6 @@
 /** Tenants, their dashboard mappings and the audit table: the queries the routes and the CLI need. */
-import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import { Op, QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import { apiError } from '../errors.js';
 import { AuditLog } from './audit-log.js';
 import { AuditWriter } from './audit-writer.js';
 import { LocalCache, type SharedCache } from './shared-cache.js';
@@ -181,11 +182,15 @@ export class Store {
       name: string;
       description: string | null;
       makeDefault: boolean;
+      /** TENANT_ISOLATION=workspace: refuse when another tenant already maps to the workspace. */
+      exclusiveWorkspace?: boolean;
     },
     transaction?: Transaction,
   ): Promise<TenantDashboard> {
     const run = async (t: Transaction) => {
-      await this.lockTenant(input.tenantId, t, true);
+      if (input.exclusiveWorkspace) await this.lockWorkspace(input.workspaceId, t);
+      await this.lockTenant(input.tenantId, t, input.workspaceId);
+      await this.claimWorkspace(input.tenantId, input.workspaceId, input.exclusiveWorkspace === true, t);
       const hasDefault =
         (await this.models.TenantDashboard.count({
           where: { tenant_id: input.tenantId, is_default: true },
@@ -223,9 +228,13 @@ export class Store {
    * the one-default index, so there the tenant row is locked (`FOR UPDATE`) first. The tenant is created
    * when asked without failing on a concurrent creation (`ON CONFLICT DO NOTHING` / `INSERT OR IGNORE`).
    */
-  private async lockTenant(tenantId: string, transaction: Transaction, create: boolean): Promise<void> {
-    if (create) {
-      await this.models.Tenant.bulkCreate([{ id: tenantId, disabled: false }], {
+  private async lockTenant(
+    tenantId: string,
+    transaction: Transaction,
+    createIn: string | undefined,
+  ): Promise<void> {
+    if (createIn !== undefined) {
+      await this.models.Tenant.bulkCreate([{ id: tenantId, disabled: false, workspace_id: createIn }], {
         ignoreDuplicates: true,
         transaction,
       });
@@ -235,10 +244,83 @@ export class Store {
     }
   }
 
+  /**
+   * Serialises the claims on one workspace in hard-isolation mode. SQLite's `BEGIN IMMEDIATE` already does;
+   * on PostgreSQL two new tenants would each see the workspace empty, so a transaction-scoped advisory lock
+   * per workspace orders them.
+   */
+  private async lockWorkspace(workspaceId: string, transaction: Transaction): Promise<void> {
+    if (this.sequelize.getDialect() === 'sqlite') return;
+    await this.sequelize.query(
+      `SELECT pg_advisory_xact_lock(hashtext('tenantdash-workspace:' || :workspaceId))`,
+      {
+        replacements: { workspaceId },
+        transaction,
+      },
+    );
+  }
+
+  /**
+   * The tenant (locked, in this transaction) takes the workspace, or already has it: a tenant never moves, so
+   * its dashboards all live in one workspace. With `exclusive`, no other tenant may map to that workspace.
+   */
+  private async claimWorkspace(
+    tenantId: string,
+    workspaceId: string,
+    exclusive: boolean,
+    transaction: Transaction,
+  ): Promise<void> {
+    const current = await this.tenantWorkspace(tenantId, transaction);
+    if (current !== null && current !== workspaceId) throw apiError('TENANT_WORKSPACE_CONFLICT');
+    if (exclusive && (await this.workspaceHasOtherTenant(workspaceId, tenantId, transaction)))
+      throw apiError('WORKSPACE_TAKEN');
+    if (current === null)
+      await this.models.Tenant.update(
+        { workspace_id: workspaceId },
+        { where: { id: tenantId }, transaction },
+      );
+  }
+
+  /** The tenant's workspace; null for an unknown tenant (or one not yet given the default at start). */
+  async tenantWorkspace(tenantId: string, transaction?: Transaction): Promise<string | null> {
+    const row = await this.models.Tenant.findByPk(tenantId, {
+      attributes: ['workspace_id'],
+      ...(transaction ? { transaction } : {}),
+    });
+    return row?.workspace_id ?? null;
+  }
+
+  async workspaceHasOtherTenant(workspaceId: string, tenantId: string, transaction?: Transaction) {
+    const other = await this.models.Tenant.findOne({
+      attributes: ['id'],
+      where: { workspace_id: workspaceId, id: { [Op.ne]: tenantId } },
+      ...(transaction ? { transaction } : {}),
+    });
+    return other !== null;
+  }
+
+  /** Tenants per workspace (tenants without one under `null`): what the start-up check reads. */
+  async tenantsPerWorkspace(): Promise<Map<string | null, number>> {
+    const rows = (await this.models.Tenant.count({ group: ['workspace_id'] })) as unknown as {
+      workspace_id: string | null;
+      count: number;
+    }[];
+    return new Map(rows.map((row) => [row.workspace_id, Number(row.count)]));
+  }
+
+  /** Gives the tenants without a workspace (those the migration found no dashboard for) the default one. */
+  async adoptUnmappedTenants(defaultWorkspaceId: string): Promise<number> {
+    const [count] = await this.models.Tenant.update(
+      { workspace_id: defaultWorkspaceId },
+      { where: { workspace_id: null } },
+    );
+    return count;
+  }
+
   /** Removes a mapping; when it was the default, the tenant's oldest remaining dashboard takes over. */
   async removeDashboard(row: TenantDashboard): Promise<void> {
     await this.transaction(async (transaction) => {
-      await this.lockTenant(row.tenant_id, transaction, false);
+      await this.lockTenant(row.tenant_id, transaction, undefined);
       await row.destroy({ transaction });
       if (!row.is_default) return;
       const next = await this.models.TenantDashboard.findOne({

@@ -49,9 +49,12 @@ export async function mintEmbedToken(
   }
 
   const { papermap } = config;
+  // The key of the dashboard's workspace: one Map lookup, whatever the number of workspaces.
+  const key = papermap.workspaces.get(mapping.workspace_id);
+  if (key === undefined) throw apiError('WORKSPACE_NOT_CONFIGURED');
   const issued = await createEmbedToken({
-    apiKeyId: papermap.apiKeyId,
-    secretKey: papermap.secretKey,
+    apiKeyId: key.apiKeyId,
+    secretKey: key.secretKey,
     workspaceId: mapping.workspace_id,
     tenantId: mapping.tenant_id,
     dashboardId: mapping.dashboard_id,

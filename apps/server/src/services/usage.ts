@@ -1,11 +1,11 @@
 /**
- * Credit usage from Papermap's workspace-wide tenant-usage endpoint. The per-tenant endpoint's path is not
+ * Credit usage from Papermap's workspace-wide tenant-usage endpoint, read in the tenant's own workspace. The per-tenant endpoint's path is not
  * documented, so a tenant's view is the workspace report filtered to its rows. The report is fetched whole
- * (every page, up to a cap), cached briefly per period range, and paginated here: a tenant never sees
+ * (every page, up to a cap), cached briefly per workspace and period range, and paginated here: a tenant never sees
  * another tenant's rows or counts, and repeated views do not each cost upstream credits.
  */
-import type { PapermapClient } from './papermap-client.js';
 import type { SharedCache } from './shared-cache.js';
+import type { Workspaces } from './workspaces.js';
 
 export interface UsageRange {
   from_period?: string;
@@ -24,7 +24,7 @@ export interface UsagePage {
 
 const UPSTREAM_PAGE_SIZE = 100;
 const MAX_UPSTREAM_PAGES = 20;
-/** Usage reports kept in this process (when not in Redis): one entry per period range. */
+/** Usage reports kept in this process (when not in Redis): one entry per workspace and period range. */
 export const MAX_LOCAL_USAGE_ENTRIES = 200;
 
 function rowsOf(data: Record<string, unknown>): Record<string, unknown>[] {
@@ -41,21 +41,22 @@ function tenantOf(row: Record<string, unknown>): unknown {
 
 export class UsageService {
   constructor(
-    private readonly client: PapermapClient,
+    private readonly workspaces: Workspaces,
     /** Shared by instances when it is Redis, so a report is fetched once per TTL for all of them. */
     private readonly cache: SharedCache,
     private readonly ttlMs: number,
   ) {}
 
-  private async workspaceRows(range: UsageRange): Promise<Record<string, unknown>[]> {
-    const group = `usage:${range.from_period ?? ''}|${range.to_period ?? ''}`;
+  private async workspaceRows(workspaceId: string, range: UsageRange): Promise<Record<string, unknown>[]> {
+    const client = this.workspaces.client(workspaceId);
+    const group = `usage:${workspaceId}:${range.from_period ?? ''}|${range.to_period ?? ''}`;
     if (this.ttlMs > 0) {
       const hit = await this.cache.get<Record<string, unknown>[]>(group, 'rows');
       if (hit !== undefined) return hit;
     }
     const rows: Record<string, unknown>[] = [];
     for (let page = 1; page <= MAX_UPSTREAM_PAGES; page++) {
-      const data = await this.client.tenantUsage({ ...range, page, per_page: UPSTREAM_PAGE_SIZE });
+      const data = await client.tenantUsage({ ...range, page, per_page: UPSTREAM_PAGE_SIZE });
       const pageRows = rowsOf(data);
       rows.push(...pageRows);
       const totalPages = typeof data.total_pages === 'number' ? data.total_pages : undefined;
@@ -65,12 +66,20 @@ export class UsageService {
     return rows;
   }
 
-  async report(range: UsageRange, page: number, perPage: number, tenantId?: string): Promise<UsagePage> {
-    const all = await this.workspaceRows(range);
+  /** One page of a workspace's report (the default workspace's unless named), or of one tenant's rows in it. */
+  async report(
+    range: UsageRange,
+    page: number,
+    perPage: number,
+    of: { workspaceId?: string; tenantId?: string } = {},
+  ): Promise<UsagePage> {
+    const { tenantId } = of;
+    const workspaceId = of.workspaceId ?? this.workspaces.defaultId;
+    const all = await this.workspaceRows(workspaceId, range);
     const rows = tenantId === undefined ? all : all.filter((row) => tenantOf(row) === tenantId);
     const start = (page - 1) * perPage;
     return {
-      workspace_id: this.client.workspaceId,
+      workspace_id: workspaceId,
       ...(tenantId !== undefined ? { tenant_id: tenantId } : {}),
       usage: rows.slice(start, start + perPage),
       page,

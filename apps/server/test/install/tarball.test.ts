@@ -151,7 +151,12 @@ describe('npx tenantdash-server', () => {
     const result = await npx(['migrate'], { DATABASE_URL: 'sqlite:./data/tenantdash.sqlite' });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(result.stdout)).toEqual({
-      applied: ['0001-initial', '0002-one-default-dashboard', '0003-audit-read-indexes'],
+      applied: [
+        '0001-initial',
+        '0002-one-default-dashboard',
+        '0003-audit-read-indexes',
+        '0004-tenant-workspace',
+      ],
     });
   });
 
