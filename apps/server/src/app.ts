@@ -24,6 +24,7 @@ import { installErrorHandling } from './plugins/errors.js';
 import metrics, { type RedisUse } from './plugins/metrics.js';
 import { openapiOptions } from './openapi.js';
 import papermap from './plugins/papermap.js';
+import workspaces from './plugins/workspaces.js';
 import redis from './plugins/redis.js';
 import securityHeaders from './plugins/security-headers.js';
 import auditRoutes from './routes/audit.js';
@@ -198,6 +199,7 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   // Before papermap (it feeds the upstream histogram) and the routes (each gets its counters when added).
   if (config.metrics.enabled) await fastify.register(metrics, { token: config.metrics.token });
   await fastify.register(papermap, { config });
+  await fastify.register(workspaces, { config });
 
   // Graceful close: Fastify stops accepting connections, but keep-alive sockets whose requests finish after
   // that would hold `close()` open until their idle timeout. Answers sent while closing end their socket.
@@ -225,7 +227,7 @@ export const tenantdash: FastifyPluginAsync<TenantdashOptions> = async (fastify,
   });
 
   const usage = new UsageService(
-    fastify.papermap,
+    fastify.workspaces,
     sharedCache ?? new LocalCache(MAX_LOCAL_USAGE_ENTRIES, now),
     config.usageCacheTtlMs,
   );

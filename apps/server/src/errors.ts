@@ -41,6 +41,11 @@ export const ERRORS = {
     message: 'from must be before to',
     when: 'a time range whose `from` is not before its `to`',
   },
+  WORKSPACE_UNKNOWN: {
+    status: 400,
+    message: 'No such workspace is configured',
+    when: 'provisioning names a `workspace_id` the server has no key for',
+  },
   IDEMPOTENCY_KEY_INVALID: {
     status: 400,
     message: 'Idempotency-Key must be 1 to 255 visible ASCII characters',
@@ -82,6 +87,16 @@ export const ERRORS = {
     message: 'A request with this Idempotency-Key is in progress',
     when: 'the same `Idempotency-Key` while its first request is still running',
   },
+  TENANT_WORKSPACE_CONFLICT: {
+    status: 409,
+    message: 'This tenant belongs to another workspace',
+    when: "provisioning names a `workspace_id` other than the tenant's (a tenant never moves between workspaces)",
+  },
+  WORKSPACE_TAKEN: {
+    status: 409,
+    message: 'This workspace already holds another tenant',
+    when: 'with `TENANT_ISOLATION=workspace`, provisioning a second tenant into a workspace',
+  },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large', when: 'a body over the limit' },
   URL_TOO_LONG: {
     status: 414,
@@ -108,6 +123,11 @@ export const ERRORS = {
     status: 502,
     message: 'Papermap could not complete the request',
     when: 'Papermap failed, refused or answered something unreadable, after the retries that are safe',
+  },
+  WORKSPACE_NOT_CONFIGURED: {
+    status: 503,
+    message: "This instance has no key for the tenant's workspace",
+    when: "the tenant's workspace is missing from this instance's configuration (a rolling deploy that removes a workspace)",
   },
   NOT_READY: {
     status: 503,

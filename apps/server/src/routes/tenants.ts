@@ -1,7 +1,7 @@
 /** Tenants: the admin list and kill switch, and credit usage (a tenant's own, or the workspace's for admins). */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { tenantNotFound } from '../errors.js';
+import { apiError, tenantNotFound } from '../errors.js';
 import { ALWAYS, CALLER, DATABASE, errorResponses } from '../openapi.js';
 import type { Schemas } from '../schemas.js';
 import type { UsageService } from '../services/usage.js';
@@ -11,6 +11,7 @@ interface UsageQuery {
   to_period?: string;
   page?: string;
   per_page?: string;
+  workspace_id?: string;
 }
 
 const usageResponse = {
@@ -144,7 +145,7 @@ async function tenantRoutes(
         tags: ['usage'],
         summary: "A tenant's credit usage per month",
         description:
-          "The workspace's usage report from Papermap (cached for `USAGE_CACHE_TTL_MS`), filtered to this tenant's " +
+          "The usage report of the tenant's workspace from Papermap (cached for `USAGE_CACHE_TTL_MS`), filtered to this tenant's " +
           'rows and paginated here. Members of the tenant and admins.',
         params: schemas.tenantParams,
         querystring: schemas.usageQuery,
@@ -165,9 +166,13 @@ async function tenantRoutes(
     async (request) => {
       const tenantId = request.params.tenant_id;
       await access.assertTenant(request, tenantId);
-      if (!(await store.tenant(tenantId))) throw tenantNotFound();
+      const tenant = await store.tenant(tenantId);
+      if (!tenant) throw tenantNotFound();
       const { page, perPage, range } = pageOf(request.query);
-      return usage.report(range, page, perPage, tenantId);
+      return usage.report(range, page, perPage, {
+        tenantId,
+        ...(tenant.workspace_id !== null ? { workspaceId: tenant.workspace_id } : {}),
+      });
     },
   );
 
@@ -179,14 +184,15 @@ async function tenantRoutes(
         tags: ['usage'],
         summary: "The whole workspace's credit usage per tenant and month (admin)",
         description:
-          "Papermap's usage report for the workspace (cached for `USAGE_CACHE_TTL_MS`), paginated here.",
-        querystring: schemas.usageQuery,
+          "Papermap's usage report for `workspace_id` (the default workspace when absent; cached for `USAGE_CACHE_TTL_MS`), paginated here.",
+        querystring: schemas.workspaceUsageQuery,
         response: {
           200: usageResponse,
           ...errorResponses(
             'VALIDATION_FAILED',
             CALLER,
             'FORBIDDEN',
+            'WORKSPACE_UNKNOWN',
             'UPSTREAM_ERROR',
             'UPSTREAM_TIMEOUT',
             ALWAYS,
@@ -197,7 +203,10 @@ async function tenantRoutes(
     async (request) => {
       await access.assertAdmin(request);
       const { page, perPage, range } = pageOf(request.query);
-      return usage.report(range, page, perPage);
+      const workspaceId = request.query.workspace_id;
+      if (workspaceId !== undefined && !fastify.workspaces.has(workspaceId))
+        throw apiError('WORKSPACE_UNKNOWN');
+      return usage.report(range, page, perPage, workspaceId !== undefined ? { workspaceId } : {});
     },
   );
 }
@@ -205,6 +214,6 @@ async function tenantRoutes(
 // Encapsulated (routes keep their prefix), but named and with the plugins they need declared.
 export default fp(tenantRoutes, {
   name: 'tenantdash-routes-tenants',
-  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-papermap'],
+  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-workspaces'],
   encapsulate: true,
 });
