@@ -20,7 +20,7 @@ export interface Listening {
   url: string;
 }
 
-export const CHROMIUM_LAUNCH: Readonly<{ executablePath: string; args: string[]; headless: true }>;
+export { CHROMIUM_LAUNCH } from '@tenantdash/test-utils/chromium';
 
 export function startSandbox(options: {
   workspace: Workspace;

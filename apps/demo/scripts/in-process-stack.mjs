@@ -6,19 +6,7 @@ import { buildApp, loadConfig } from '@tenantdash/server';
 import { SignJWT } from 'jose';
 
 /** Debian's Chromium as every browser test here starts it (no download, nothing phoning home). */
-export const CHROMIUM_LAUNCH = Object.freeze({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-  headless: true,
-});
+export { CHROMIUM_LAUNCH } from '@tenantdash/test-utils/chromium';
 
 const listening = async (app) => {
   await app.listen({ port: 0, host: '127.0.0.1' });

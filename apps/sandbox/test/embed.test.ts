@@ -1,18 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { KNOWN_EMBED_TOKEN, referenceSignature, VECTORS } from '@tenantdash/test-utils';
 import {
   buildTestSandbox,
   createDashboard,
   embedUrl,
-  hmacHex,
   listen,
   NOW_MS,
   referenceToken,
   signedHeaders,
-  VECTORS,
   vectorWorkspaces,
   type TestClock,
-  type VectorCase,
 } from './helpers.js';
 
 const NOW_S = Math.floor(NOW_MS / 1000);
@@ -80,7 +78,7 @@ describe('accepted tokens', () => {
   });
 
   it('accepts every shared vector token on its embed page', async () => {
-    const cases = VECTORS.cases as VectorCase[];
+    const cases = VECTORS.cases;
     const vectorApp = (
       await buildTestSandbox({ workspaces: vectorWorkspaces(cases), now: () => VECTORS.now_ms })
     ).app;
@@ -97,7 +95,7 @@ describe('accepted tokens', () => {
     }
   });
 
-  it('accepts the PROTOCOL.md known-answer token', async () => {
+  it('accepts the known-answer token of docs/papermap-protocol.md section 8', async () => {
     const known = (
       await buildTestSandbox({
         workspaces: [
@@ -111,8 +109,7 @@ describe('accepted tokens', () => {
       })
     ).app;
     try {
-      const token =
-        'eyJhcGlfa2V5X2lkIjogImFrX3Rlc3QiLCAid29ya3NwYWNlX2lkIjogIndvcmtzcGFjZS00NTYiLCAidGVuYW50X2lkIjogIm9yZy0xMjMiLCAiZGFzaGJvYXJkX2lkIjogImRhc2gtNzg5IiwgInZhbGlkX3VudGlsIjogMTY5OTk5OTk5OSwgInNpZ25hdHVyZSI6ICIwZWQ0YTlhMzkxODM2Zjc4MWMyMTM1MTM5NWNhZTIxYmIwZjFkYmEyYjc5MDAzZTAyZGJjM2I2ZmE3OTZmZGRlIn0=';
+      const { token } = KNOWN_EMBED_TOKEN;
       expect(
         referenceToken({
           apiKeyId: 'ak_test',
@@ -134,7 +131,7 @@ describe('accepted tokens', () => {
     }
   });
 
-  it('accepts a token whose tenant_id was edited, as Papermap would (the MAC does not cover it, PROTOCOL.md 6.1)', async () => {
+  it('accepts a token whose tenant_id was edited, as Papermap would (the MAC does not cover it, docs/papermap-protocol.md 7.1)', async () => {
     const token = referenceToken({ tenantId: 'acme', dashboardId });
     const json = Buffer.from(token, 'base64url').toString('utf8').replace('"acme"', '"evil"');
     const edited = Buffer.from(json)
@@ -213,7 +210,7 @@ describe('refused tokens: an HTML error page with the right status, never 5xx', 
       () =>
         referenceToken({ tenantId: 'acme', dashboardId }).slice(0, 0) +
         (() => {
-          const json = `{"api_key_id": "ak_demo", "workspace_id": "ws_demo", "tenant_id": "acme", "dashboard_id": "${dashboardId}", "valid_until": ${NOW_S + 3601}, "signature": "${hmacHex('sk_demo_0123456789abcdef0123456789abcdef', 'ws_demo', NOW_S + 3600)}"}`;
+          const json = `{"api_key_id": "ak_demo", "workspace_id": "ws_demo", "tenant_id": "acme", "dashboard_id": "${dashboardId}", "valid_until": ${NOW_S + 3601}, "signature": "${referenceSignature('sk_demo_0123456789abcdef0123456789abcdef', 'ws_demo', NOW_S + 3600)}"}`;
           return Buffer.from(json)
             .toString('base64url')
             .padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
@@ -276,7 +273,7 @@ describe('refused tokens: an HTML error page with the right status, never 5xx', 
 
   it('refuses a no-separator shift of the token workspace', async () => {
     // ("ws_demo", V) re-read as ("ws_dem", "o"+V) is not even a number; shift into an id that exists instead.
-    const json = `{"api_key_id": "ak_other", "workspace_id": "ws_other", "tenant_id": "acme", "dashboard_id": "dash_other", "valid_until": 1${NOW_S}, "signature": "${hmacHex('sk_other_secret_value', 'ws_other1', NOW_S)}"}`;
+    const json = `{"api_key_id": "ak_other", "workspace_id": "ws_other", "tenant_id": "acme", "dashboard_id": "dash_other", "valid_until": 1${NOW_S}, "signature": "${referenceSignature('sk_other_secret_value', 'ws_other1', NOW_S)}"}`;
     const token = Buffer.from(json)
       .toString('base64url')
       .padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');

@@ -1,6 +1,11 @@
-// One way to build the app in tests, plus Papermap's reference algorithm written out with node:crypto
-// (independent of @tenantdash/core, so the sandbox is checked against the protocol, not against itself).
-import { createHmac } from 'node:crypto';
+// One way to build the app in tests, and requests and tokens made with Papermap's reference algorithm from
+// @tenantdash/test-utils (independent of @tenantdash/core, so the sandbox is checked against the protocol, not
+// against itself).
+import {
+  referenceSignature,
+  referenceToken as encodeReferenceToken,
+  type VectorCase,
+} from '@tenantdash/test-utils';
 import type { FastifyInstance } from 'fastify';
 import { buildSandbox, SANDBOX_SEED, type SandboxConfig } from '../src/index.js';
 
@@ -39,12 +44,6 @@ export async function buildTestSandbox(
   return { app, clock };
 }
 
-export function hmacHex(secret: string, workspaceId: string, validUntil: number | string): string {
-  return createHmac('sha256', Buffer.from(secret, 'utf8'))
-    .update(Buffer.from(`${workspaceId}${validUntil}`, 'utf8'))
-    .digest('hex');
-}
-
 export interface SignInput {
   apiKeyId?: string;
   secret?: string;
@@ -63,30 +62,11 @@ export function signedHeaders(input: SignInput = {}): Record<string, string> {
     'X-API-Key-ID': apiKeyId,
     'X-Workspace-ID': workspaceId,
     'X-Valid-Until': String(validUntil),
-    'X-Signature': hmacHex(secret, workspaceId, validUntil),
+    'X-Signature': referenceSignature(secret, workspaceId, validUntil),
     'Content-Type': 'application/json',
   };
   if (input.tenantId !== undefined) headers['X-Tenant-ID'] = input.tenantId;
   return headers;
-}
-
-/** Python's json.dumps(ensure_ascii=True) for a string: \uXXXX for everything outside printable ASCII. */
-export function pythonString(value: string): string {
-  let out = '"';
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i] as string;
-    const code = value.charCodeAt(i);
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
 }
 
 export interface TokenInput {
@@ -98,19 +78,18 @@ export interface TokenInput {
   validUntil?: number;
 }
 
-/** An embed token made the way Papermap's Python reference does (section 3). */
+/** An embed token made the way Papermap's Python reference does (section 3), for the seeded demo key. */
 export function referenceToken(input: TokenInput): string {
-  const apiKeyId = input.apiKeyId ?? SANDBOX_SEED.apiKeyId;
-  const secret = input.secret ?? SANDBOX_SEED.secretKey;
   const workspaceId = input.workspaceId ?? SANDBOX_SEED.workspaceId;
   const validUntil = input.validUntil ?? Math.floor(NOW_MS / 1000) + 3600;
-  const json =
-    `{"api_key_id": ${pythonString(apiKeyId)}, "workspace_id": ${pythonString(workspaceId)}, ` +
-    `"tenant_id": ${pythonString(input.tenantId)}, "dashboard_id": ${pythonString(input.dashboardId)}, ` +
-    `"valid_until": ${validUntil}, "signature": "${hmacHex(secret, workspaceId, validUntil)}"}`;
-  return Buffer.from(json, 'utf8')
-    .toString('base64url')
-    .padEnd(Math.ceil(Buffer.byteLength(json) / 3) * 4, '=');
+  return encodeReferenceToken({
+    api_key_id: input.apiKeyId ?? SANDBOX_SEED.apiKeyId,
+    workspace_id: workspaceId,
+    tenant_id: input.tenantId,
+    dashboard_id: input.dashboardId,
+    valid_until: validUntil,
+    signature: referenceSignature(input.secret ?? SANDBOX_SEED.secretKey, workspaceId, validUntil),
+  });
 }
 
 export function embedUrl(token: string, workspaceId: string, dashboardId: string, debug = false): string {
@@ -137,20 +116,6 @@ export async function createDashboard(
   if (response.statusCode !== 200) throw new Error(`create failed: ${response.statusCode} ${response.body}`);
   return (response.json() as { data: { dashboard_id: string } }).data.dashboard_id;
 }
-
-export interface VectorCase {
-  api_key_id: string;
-  secret: string;
-  workspace_id: string;
-  tenant_id: string;
-  dashboard_id: string;
-  valid_until: number;
-  token: string;
-  signature: string;
-}
-
-/** PROTOCOL.md's shared vectors (copied from shared/vectors/embed-tokens.json). */
-export { default as VECTORS } from './fixtures/embed-tokens.json' with { type: 'json' };
 
 /** Each vector case as a configured workspace holding its key and its dashboard. */
 export function vectorWorkspaces(cases: VectorCase[]): SandboxConfig['workspaces'] {

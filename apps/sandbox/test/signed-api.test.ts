@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { referenceSignature, VECTORS } from '@tenantdash/test-utils';
 import {
   buildTestSandbox,
   dashboardCount,
-  hmacHex,
   listen,
   NOW_MS,
   signedHeaders,
-  VECTORS,
   vectorWorkspaces,
   type TestClock,
-  type VectorCase,
 } from './helpers.js';
 
 const NOW_S = Math.floor(NOW_MS / 1000);
@@ -38,7 +36,7 @@ async function create(headers: Record<string, string>, payload: unknown = body()
 }
 
 describe('accepted signatures', () => {
-  it('accepts the PROTOCOL.md known answer (ws_7, 1700000000)', async () => {
+  it('accepts the known answer of docs/papermap-protocol.md section 8 (ws_7, 1700000000)', async () => {
     clock.set(1_700_000_000_000 - 60_000);
     const headers = {
       'X-API-Key-ID': 'ak_kit',
@@ -53,7 +51,7 @@ describe('accepted signatures', () => {
   });
 
   it('accepts the X-Signature of every shared vector', async () => {
-    const cases = VECTORS.cases as VectorCase[];
+    const cases = VECTORS.cases;
     const vectorApp = (
       await buildTestSandbox({ workspaces: vectorWorkspaces(cases), now: () => VECTORS.now_ms })
     ).app;
@@ -169,8 +167,8 @@ describe('refused signatures (401, never 5xx, nothing stored)', () => {
 
   it('refuses the no-separator shift ("ws_7", 1700000000) → ("ws_", 71700000000)', async () => {
     clock.set(1_700_000_000_000 - 60_000);
-    const mac = hmacHex('kit-test-secret-0000000000000000', 'ws_7', 1_700_000_000);
-    expect(hmacHex('kit-test-secret-0000000000000000', 'ws_', '71700000000')).toBe(mac);
+    const mac = referenceSignature('kit-test-secret-0000000000000000', 'ws_7', 1_700_000_000);
+    expect(referenceSignature('kit-test-secret-0000000000000000', 'ws_', '71700000000')).toBe(mac);
     // With the ws_7 key the shifted workspace is not its own...
     const shifted = { 'X-Workspace-ID': 'ws_', 'X-Valid-Until': '71700000000', 'X-Signature': mac };
     const viaKit = await create({ ...signedHeaders({ apiKeyId: 'ak_kit' }), ...shifted }, body('ws_'));
@@ -309,7 +307,7 @@ describe('create-dashboard body validation (400, same error shape, nothing store
 });
 
 describe('the answer', () => {
-  it('matches PROTOCOL.md section 5 field for field', async () => {
+  it('matches docs/papermap-protocol.md section 5 field for field', async () => {
     const response = await create(signedHeaders(), {
       workspace_id: 'ws_demo',
       title: 'Q1',

@@ -3,7 +3,8 @@
  * document and logs nothing to the console (a CSP violation there is an error line), with the security headers
  * the rest of the API has.
  */
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium } from '@tenantdash/test-utils';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildTestServer, startSandbox, type Sandbox, type TestServer } from './helper.js';
 
@@ -17,11 +18,7 @@ beforeAll(async () => {
   server = await buildTestServer(sandbox.url);
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu'],
-    headless: true,
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

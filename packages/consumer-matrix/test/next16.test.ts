@@ -3,12 +3,12 @@
 // @tenantdash/core in route handlers on the nodejs and the edge runtime.
 import { join } from 'node:path';
 import { buildEmbedUrl, verifyEmbedToken, type EmbedTokenClaims } from '@tenantdash/core';
+import { launchChromium } from '@tenantdash/test-utils';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   consoleProblems,
   frameSource,
-  launchChromium,
   openPage,
   shownDashboard,
   waitForReady,

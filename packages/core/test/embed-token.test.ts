@@ -7,17 +7,8 @@ import {
   TokenError,
   verifyEmbedToken,
 } from '../src/index.js';
-import {
-  frozen,
-  KEY,
-  PROTOCOL_TOKEN,
-  NOW_MS,
-  NOW_S,
-  referenceSignature,
-  referenceToken,
-  resolveKey,
-  wrap,
-} from './helpers.js';
+import { KNOWN_EMBED_TOKEN, referenceSignature, referenceToken, urlsafeBase64 } from '@tenantdash/test-utils';
+import { frozen, KEY, NOW_MS, NOW_S, resolveKey } from './helpers.js';
 
 const TARGET = { tenantId: 'tenant-a', dashboardId: 'dash-1' };
 
@@ -134,7 +125,7 @@ describe('decodeEmbedToken strictness', () => {
 
   it('accepts members in another order and without spaces (any JSON a decoder would read)', () => {
     const { signature, ...rest } = claimsAt(NOW_S + 60);
-    const reordered = wrap(JSON.stringify({ signature, ...rest }));
+    const reordered = urlsafeBase64(JSON.stringify({ signature, ...rest }));
     expect(decodeEmbedToken(reordered)).toEqual({ signature, ...rest });
   });
 
@@ -151,60 +142,71 @@ describe('decodeEmbedToken strictness', () => {
     ['truncation by one character', good.slice(0, -1)],
     ['truncation by four characters', good.slice(0, -4)],
     // '0' and '1' differ only in the two bits that the single '=' leaves unused: both decode to the same bytes.
-    ['unused bits set', PROTOCOL_TOKEN.replace(/0=$/, '1=')],
+    ['unused bits set', KNOWN_EMBED_TOKEN.token.replace(/0=$/, '1=')],
     ['a token above the size cap', 'A'.repeat(MAX_EMBED_TOKEN_LENGTH + 4)],
     ['not UTF-8', Buffer.from([0xff, 0xfe, 0xfd]).toString('base64url')],
-    ['a JSON array', wrap('[1, 2]')],
-    ['a JSON string', wrap('"token"')],
-    ['trailing data after the object', wrap(`${Buffer.from(good, 'base64url').toString()} x`)],
-    ['five claims', wrap(JSON.stringify({ ...claimsAt(NOW_S + 60), signature: undefined }))],
-    ['a seventh claim', wrap(JSON.stringify({ ...claimsAt(NOW_S + 60), admin: 'true' }))],
+    ['a JSON array', urlsafeBase64('[1, 2]')],
+    ['a JSON string', urlsafeBase64('"token"')],
+    ['trailing data after the object', urlsafeBase64(`${Buffer.from(good, 'base64url').toString()} x`)],
+    ['five claims', urlsafeBase64(JSON.stringify({ ...claimsAt(NOW_S + 60), signature: undefined }))],
+    ['a seventh claim', urlsafeBase64(JSON.stringify({ ...claimsAt(NOW_S + 60), admin: 'true' }))],
     [
       'a __proto__ claim',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60)).replace(/}$/, ', "__proto__": {"x": 1}}')),
+      urlsafeBase64(JSON.stringify(claimsAt(NOW_S + 60)).replace(/}$/, ', "__proto__": {"x": 1}}')),
     ],
     [
       'a duplicate tenant_id',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60)).replace(/}$/, ', "tenant_id": "other"}')),
+      urlsafeBase64(JSON.stringify(claimsAt(NOW_S + 60)).replace(/}$/, ', "tenant_id": "other"}')),
     ],
     [
       'valid_until as a string',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60, { valid_until: String(NOW_S + 60) }))),
+      urlsafeBase64(JSON.stringify(claimsAt(NOW_S + 60, { valid_until: String(NOW_S + 60) }))),
     ],
     [
       'valid_until as a float',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60)).replace(/"valid_until":(\d+)/, '"valid_until":$1.5')),
+      urlsafeBase64(
+        JSON.stringify(claimsAt(NOW_S + 60)).replace(/"valid_until":(\d+)/, '"valid_until":$1.5'),
+      ),
     ],
     [
       'valid_until in exponent form',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60)).replace(/"valid_until":\d+/, '"valid_until":1.8e9')),
+      urlsafeBase64(JSON.stringify(claimsAt(NOW_S + 60)).replace(/"valid_until":\d+/, '"valid_until":1.8e9')),
     ],
     [
       'valid_until beyond a safe integer',
-      wrap(
+      urlsafeBase64(
         JSON.stringify(claimsAt(NOW_S + 60)).replace(/"valid_until":\d+/, '"valid_until":90071992547409930'),
       ),
     ],
-    ['a negative valid_until', wrap(JSON.stringify(claimsAt(-1)))],
+    ['a negative valid_until', urlsafeBase64(JSON.stringify(claimsAt(-1)))],
     [
       'a numeric tenant_id',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60)).replace(/"tenant_id":"[^"]*"/, '"tenant_id":7')),
+      urlsafeBase64(JSON.stringify(claimsAt(NOW_S + 60)).replace(/"tenant_id":"[^"]*"/, '"tenant_id":7')),
     ],
     [
       'a null dashboard_id',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60)).replace(/"dashboard_id":"[^"]*"/, '"dashboard_id":null')),
+      urlsafeBase64(
+        JSON.stringify(claimsAt(NOW_S + 60)).replace(/"dashboard_id":"[^"]*"/, '"dashboard_id":null'),
+      ),
     ],
     [
       'a nested object',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60)).replace(/"tenant_id":"[^"]*"/, '"tenant_id":{"a":"b"}')),
+      urlsafeBase64(
+        JSON.stringify(claimsAt(NOW_S + 60)).replace(/"tenant_id":"[^"]*"/, '"tenant_id":{"a":"b"}'),
+      ),
     ],
     [
       'an uppercase signature',
-      wrap(JSON.stringify(claimsAt(NOW_S + 60, { signature: claimsAt(NOW_S + 60).signature.toUpperCase() }))),
+      urlsafeBase64(
+        JSON.stringify(claimsAt(NOW_S + 60, { signature: claimsAt(NOW_S + 60).signature.toUpperCase() })),
+      ),
     ],
-    ['a short signature', wrap(JSON.stringify(claimsAt(NOW_S + 60, { signature: 'abc' })))],
-    ['an empty tenant_id', wrap(JSON.stringify(claimsAt(NOW_S + 60, { tenant_id: '' })))],
-    ['a control character in an id', wrap(JSON.stringify(claimsAt(NOW_S + 60, { dashboard_id: 'a\nb' })))],
+    ['a short signature', urlsafeBase64(JSON.stringify(claimsAt(NOW_S + 60, { signature: 'abc' })))],
+    ['an empty tenant_id', urlsafeBase64(JSON.stringify(claimsAt(NOW_S + 60, { tenant_id: '' })))],
+    [
+      'a control character in an id',
+      urlsafeBase64(JSON.stringify(claimsAt(NOW_S + 60, { dashboard_id: 'a\nb' }))),
+    ],
   ])('refuses %s with TOKEN_MALFORMED', async (_label, token) => {
     await expectTokenError(() => decodeEmbedToken(token), 'TOKEN_MALFORMED');
   });

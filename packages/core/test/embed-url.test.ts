@@ -1,20 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildEmbedUrl, ConfigError, papermapApiUrl } from '../src/index.js';
-import { PROTOCOL_TOKEN } from './helpers.js';
+import { KNOWN_EMBED_TOKEN } from '@tenantdash/test-utils';
 
 describe('buildEmbedUrl', () => {
   it("builds Papermap's embed URL, percent-encoding the token's padding", () => {
     const url = buildEmbedUrl({
-      token: PROTOCOL_TOKEN,
+      token: KNOWN_EMBED_TOKEN.token,
       workspaceId: 'workspace-456',
       dashboardId: 'dash-789',
     });
     expect(url).toBe(
-      `https://papermap.ai/embedded/dashboard?embedded-token=${PROTOCOL_TOKEN.replace(/=/g, '%3D')}` +
+      `https://papermap.ai/embedded/dashboard?embedded-token=${KNOWN_EMBED_TOKEN.token.replace(/=/g, '%3D')}` +
         '&workspace-id=workspace-456&dashboard-id=dash-789',
     );
-    expect(new URL(url).searchParams.get('embedded-token')).toBe(PROTOCOL_TOKEN);
+    expect(new URL(url).searchParams.get('embedded-token')).toBe(KNOWN_EMBED_TOKEN.token);
   });
 
   it('adds debug=true and keeps a custom base URL and its query', () => {

@@ -3,28 +3,26 @@
 // names looked up in it, and small TypeScript consumers (CommonJS and ESM under node16, and bundler) compile
 // against it and run.
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { publint } from 'publint';
-import { formatMessage } from 'publint/utils';
+import {
+  namedPaths,
+  packPackage,
+  publintMessages,
+  readmeLinks,
+  REPO_ROOT,
+  sourceMaps,
+  typesAnalysis,
+  type PackedPackage,
+} from '@tenantdash/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = join(pkgDir, '..', '..');
 const require = createRequire(import.meta.url);
 
+let packed: PackedPackage;
 let tmp: string;
 let tarball: string;
 let unpacked: string;
@@ -32,31 +30,13 @@ let files: string[];
 let manifest: Record<string, unknown>;
 
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'tenantdash-core-pack-'));
-  execFileSync('pnpm', ['pack', '--pack-destination', tmp], { cwd: pkgDir, stdio: 'pipe' });
-  const [name] = readdirSync(tmp).filter((file) => file.endsWith('.tgz'));
-  if (name === undefined) throw new Error('pnpm pack wrote no tarball');
-  tarball = join(tmp, name);
-  files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean)
-    .map((entry) => entry.replace(/^package\//, ''));
-  execFileSync('tar', ['-xzf', tarball, '-C', tmp]);
-  unpacked = join(tmp, 'package');
-  manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as Record<string, unknown>;
+  packed = packPackage(pkgDir, 'tenantdash-core-pack-');
+  ({ dir: tmp, tarball, unpacked, files, manifest } = packed);
 }, 60_000);
 
 afterAll(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  packed?.remove();
 });
-
-/** Every relative path a package.json field names (exports and imports targets, main, module, types). */
-function namedPaths(value: unknown): string[] {
-  if (typeof value === 'string') return value.startsWith('./') ? [value.slice(2)] : [];
-  if (Array.isArray(value)) return value.flatMap(namedPaths);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(namedPaths);
-  return [];
-}
 
 describe('the packed @tenantdash/core', () => {
   it('holds LICENSE, README.md, package.json and the built files, and no source or test files', () => {
@@ -81,11 +61,7 @@ describe('the packed @tenantdash/core', () => {
   });
 
   it('ships source maps that carry their sources (the src/ they name is not published)', () => {
-    for (const map of files.filter((file) => file.endsWith('.map'))) {
-      const { sources, sourcesContent } = JSON.parse(readFileSync(join(unpacked, map), 'utf8')) as {
-        sources: string[];
-        sourcesContent?: (string | null)[];
-      };
+    for (const { file: map, sources, sourcesContent } of sourceMaps(packed)) {
       expect(sourcesContent?.length, map).toBe(sources.length);
       expect(sourcesContent?.every((content) => typeof content === 'string')).toBe(true);
     }
@@ -106,32 +82,11 @@ describe('the packed @tenantdash/core', () => {
   });
 
   it('passes publint --strict with nothing to report', async () => {
-    const { messages, pkg } = await publint({
-      pack: { tarball: readFileSync(tarball).buffer },
-      strict: true,
-      level: 'suggestion',
-    });
-    expect(messages.map((message) => formatMessage(message, pkg, { color: false }))).toEqual([]);
+    expect(await publintMessages(tarball)).toEqual([]);
   });
 
   it('passes Are The Types Wrong in node10, node16 (CJS and ESM) and bundler resolution', () => {
-    const cli = require
-      .resolve('@arethetypeswrong/cli/package.json')
-      .replace(/package\.json$/, 'dist/index.js');
-    let out: string;
-    try {
-      out = execFileSync(process.execPath, [cli, '--format', 'json', '--no-definitely-typed', tarball], {
-        encoding: 'utf8',
-      });
-    } catch (error) {
-      out = (error as { stdout: string }).stdout;
-    }
-    const { analysis } = JSON.parse(out) as {
-      analysis: {
-        problems: unknown[];
-        entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName: string } }> }>;
-      };
-    };
+    const analysis = typesAnalysis(tarball);
     expect(analysis.problems).toEqual([]);
     const resolutions = analysis.entrypoints['.']?.resolutions ?? {};
     expect(Object.keys(resolutions).sort()).toEqual(['bundler', 'node10', 'node16-cjs', 'node16-esm']);
@@ -144,16 +99,12 @@ describe('the packed @tenantdash/core', () => {
 
   it('has a README that names no monorepo file npm users cannot see, and links only to what exists', () => {
     const readme = readFileSync(join(unpacked, 'README.md'), 'utf8');
-    const repoLink =
-      /\[[^\]]*\]\(https:\/\/github\.com\/tenantdash\/tenantdash(?:\/(?:blob|tree)\/main\/([^)#]+))?[^)]*\)/g;
-    for (const [, path] of readme.matchAll(repoLink)) {
-      if (path !== undefined) expect(existsSync(join(repoRoot, path)), path).toBe(true);
-    }
-    const prose = readme.replace(repoLink, '');
+    const { repoPaths, prose, relativeLinks } = readmeLinks(readme);
+    for (const path of repoPaths) expect(existsSync(join(REPO_ROOT, path)), path).toBe(true);
     expect(
       prose.match(/\b(apps|src|test|bench|scripts|packages)\/|PROTOCOL\.md|shared folder|root README/g),
     ).toBe(null);
-    expect(readme.match(/\]\((?!https:\/\/|#)[^)]*\)/g)).toBe(null);
+    expect(relativeLinks).toBe(null);
     expect(readme).toMatch(/npm i @tenantdash\/core/);
   });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as node from '../src/platform/node.js';
 import * as web from '../src/platform/web.js';
-import { referenceSignature } from './helpers.js';
+import { referenceSignature } from '@tenantdash/test-utils';
 
 describe('platform implementations', () => {
   const cases: Array<[string, string]> = [

@@ -9,7 +9,7 @@ import {
   verifyEmbedToken,
   verifyRequestSignature,
 } from '../src/index.js';
-import { referenceToken } from './helpers.js';
+import { referenceToken } from '@tenantdash/test-utils';
 
 const NOW_MS = 1_800_000_000_000;
 const now = () => NOW_MS;
@@ -103,8 +103,9 @@ describe('properties', () => {
           (e: unknown) => e,
         );
         // A changed character that survives verification either lands in tenant_id/dashboard_id, which the
-        // MAC does not cover (PROTOCOL.md 6.1: the caller's own records refuse it), or respells the same JSON
-        // (an escape's hex digits in the other case), which Papermap's json.loads reads the same way too.
+        // MAC does not cover (docs/papermap-protocol.md 7.1: the caller's own records refuse it), or respells
+        // the same JSON (an escape's hex digits in the other case), which Papermap's json.loads reads the same
+        // way too.
         if (outcome instanceof TenantDashError) return;
         const original = decodeEmbedToken(token);
         const { tenant_id: _t1, dashboard_id: _d1, ...signedOutcome } = outcome as typeof original;

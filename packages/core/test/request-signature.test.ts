@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, SignatureError, signRequest, verifyRequestSignature } from '../src/index.js';
-import { frozen, KEY, NOW_MS, NOW_S, referenceSignature, resolveKey } from './helpers.js';
+import { referenceSignature } from '@tenantdash/test-utils';
+import { frozen, KEY, NOW_MS, NOW_S, resolveKey } from './helpers.js';
 
 function headersAt(
   validUntil: number | string,

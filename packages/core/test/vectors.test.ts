@@ -1,5 +1,5 @@
-// Known answers from PROTOCOL.md and ../shared/vectors/embed-tokens.json (copied into fixtures/): the
-// wire format is pinned byte for byte.
+// The known answers of docs/papermap-protocol.md section 8 (the shared vectors are in @tenantdash/test-utils):
+// the wire format is pinned byte for byte.
 import { describe, expect, it } from 'vitest';
 import {
   createEmbedToken,
@@ -8,10 +8,9 @@ import {
   verifyEmbedToken,
   verifyRequestSignature,
 } from '../src/index.js';
-import vectors from './fixtures/embed-tokens.json' with { type: 'json' };
-import { PROTOCOL_TOKEN } from './helpers.js';
+import { KNOWN_EMBED_TOKEN, VECTORS as vectors } from '@tenantdash/test-utils';
 
-describe('PROTOCOL.md section 2: request signature', () => {
+describe('docs/papermap-protocol.md section 8: the request signature known answer (section 2)', () => {
   it('signs ws_7 at 1700000000 to the documented MAC', async () => {
     const headers = await signRequest({
       apiKeyId: 'ak_x',
@@ -29,7 +28,7 @@ describe('PROTOCOL.md section 2: request signature', () => {
   });
 });
 
-describe('PROTOCOL.md section 3: embed token', () => {
+describe('docs/papermap-protocol.md section 8: the embed token known answer (section 3)', () => {
   const options = {
     apiKeyId: 'ak_test',
     secretKey: 'sk_test_secret',
@@ -40,16 +39,20 @@ describe('PROTOCOL.md section 3: embed token', () => {
 
   it('encodes the documented token byte for byte', async () => {
     const minted = await createEmbedToken({ ...options, validUntil: 1699999999, now: () => 1699996399000 });
-    expect(minted).toEqual({ token: PROTOCOL_TOKEN, dashboard_id: 'dash-789', expires_at: 1699999999 });
+    expect(minted).toEqual({
+      token: KNOWN_EMBED_TOKEN.token,
+      dashboard_id: 'dash-789',
+      expires_at: 1699999999,
+    });
   });
 
   it('reaches the same token from the default one-hour TTL', async () => {
     const minted = await createEmbedToken({ ...options, now: () => (1699999999 - 3600) * 1000 + 999 });
-    expect(minted.token).toBe(PROTOCOL_TOKEN);
+    expect(minted.token).toBe(KNOWN_EMBED_TOKEN.token);
   });
 
   it('decodes the documented token to its claims and signature', () => {
-    expect(decodeEmbedToken(PROTOCOL_TOKEN)).toEqual({
+    expect(decodeEmbedToken(KNOWN_EMBED_TOKEN.token)).toEqual({
       api_key_id: 'ak_test',
       workspace_id: 'workspace-456',
       tenant_id: 'org-123',

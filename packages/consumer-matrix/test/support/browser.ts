@@ -1,22 +1,7 @@
-// Debian's Chromium through playwright-core (nothing downloads a browser), and what the cases look at on a
-// page: the component's state, the dashboard inside the frame, token requests, console output.
+// What the cases look at on a page in Chromium (launched by @tenantdash/test-utils): the component's state, the
+// dashboard inside the frame, token requests, console output.
 import { decodeEmbedToken, type EmbedTokenClaims } from '@tenantdash/core';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-}
+import type { Browser, Page, Request } from 'playwright-core';
 
 export interface WatchedPage {
   page: Page;

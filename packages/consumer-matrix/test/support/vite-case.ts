@@ -1,16 +1,10 @@
 // The Vite consumer, for one React major: npm install, `vite build`, `vite preview` on the port the sandbox
 // lets frame it (token requests proxied to the token server), then the production build in Chromium.
 import { join } from 'node:path';
+import { launchChromium } from '@tenantdash/test-utils';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  consoleProblems,
-  frameSource,
-  launchChromium,
-  openPage,
-  shownDashboard,
-  waitForReady,
-} from './browser.js';
+import { consoleProblems, frameSource, openPage, shownDashboard, waitForReady } from './browser.js';
 import { matrix } from './context.js';
 import { installFixture, installedVersion } from './fixtures.js';
 import { consumerEnv, runOk, startServer, type Server } from './processes.js';
