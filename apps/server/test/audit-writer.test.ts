@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { CoalescingSocket } from '../src/db/coalescing-socket.js';
 import { connect } from '../src/db/connect.js';
 import { migrate } from '../src/db/migrations.js';
 import { defineModels, type Models } from '../src/db/models.js';
@@ -170,35 +171,40 @@ it('writes one batch at a time: rows recorded while one is written go together i
 });
 
 it.runIf(ENGINE === 'postgres')(
-  "sends a batch's messages to PostgreSQL in one write (node-postgres' socket corked: an internal the writer relies on)",
+  "sends a batch's messages to PostgreSQL in one write (the socket connect gives node-postgres)",
   async () => {
+    const sockets: Socket[] = [];
+    const connectSocket = CoalescingSocket.prototype.connect as (...args: unknown[]) => CoalescingSocket;
+    const connected = vi.spyOn(CoalescingSocket.prototype, 'connect').mockImplementation(function (
+      this: CoalescingSocket,
+      ...args: unknown[]
+    ) {
+      sockets.push(this);
+      return connectSocket.apply(this, args);
+    });
     const own = await connect(database.url, { poolMax: 1 });
     try {
       const writer = new AuditWriter(defineModels(own));
       await writer.record(row('corked-first', 0));
-      const manager = (
-        own as unknown as {
-          connectionManager: {
-            getConnection(o: object): Promise<{ connection: { stream: Socket } }>;
-            releaseConnection(c: unknown): void;
-          };
-        }
-      ).connectionManager;
-      // The pool's only connection: the one the next batch gets.
-      const client = await manager.getConnection({ type: 'write' });
-      manager.releaseConnection(client);
-      const stream = client.connection.stream;
-      const corkedAtWrite: number[] = [];
-      const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-      const write = vi.spyOn(stream, 'write').mockImplementation((...args: unknown[]) => {
-        corkedAtWrite.push(stream.writableCorked);
-        return original(...args);
-      });
+      connected.mockRestore();
+      // The pool's only connection, the one the next batch gets (Sequelize's first, which read the server's
+      // version, is closed).
+      const open = sockets.filter((socket) => !socket.destroyed);
+      expect(open).toHaveLength(1);
+      const socket = open[0]!;
+      const coalescing = socket.write as (...args: unknown[]) => boolean;
+      const corkedAfterWrite: number[] = [];
+      socket.write = function (...args: unknown[]) {
+        const written = coalescing.apply(socket, args);
+        // Still corked once written: the message waits for the others of its tick.
+        corkedAfterWrite.push(socket.writableCorked);
+        return written;
+      } as Socket['write'];
       await writer.record(row('corked-second', 0));
-      write.mockRestore();
+      socket.write = coalescing as Socket['write'];
       // bind, describe, execute, sync (parsed on the first batch), each written while corked.
-      expect(corkedAtWrite).toEqual([1, 1, 1, 1]);
-      expect(stream.writableCorked).toBe(0);
+      expect(corkedAfterWrite).toEqual([1, 1, 1, 1]);
+      expect(socket.writableCorked).toBe(0);
       expect(await stored('corked-second')).toHaveLength(1);
     } finally {
       await own.close();

@@ -1,38 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize } from 'sequelize';
-
-const BUSY_TIMEOUT_MS = 5000;
-
-interface SqliteConnection {
-  configure(option: 'busyTimeout', value: number): void;
-  run(sql: string): void;
-  tenantdashConfigured?: boolean;
-}
-
-/**
- * SQLite: Sequelize opens one connection per transaction, and node-sqlite3 fails at once on a locked
- * database. Each connection gets a busy timeout, so a write that meets a running transaction waits for
- * it instead of failing, and the file runs in WAL mode so readers never wait for writers.
- */
-function configureSqlite(sequelize: Sequelize): void {
-  const manager = (
-    sequelize as unknown as {
-      connectionManager: { getConnection(options?: unknown): Promise<SqliteConnection> };
-    }
-  ).connectionManager;
-  const getConnection = manager.getConnection.bind(manager);
-  manager.getConnection = async (options?: unknown) => {
-    const connection = await getConnection(options);
-    if (!connection.tenantdashConfigured) {
-      connection.configure('busyTimeout', BUSY_TIMEOUT_MS);
-      // With WAL, NORMAL is durable against process crashes and skips an fsync per commit.
-      connection.run('PRAGMA synchronous=NORMAL');
-      connection.tenantdashConfigured = true;
-    }
-    return connection;
-  };
-}
+import { coalescingSocket } from './coalescing-socket.js';
+import { sqliteDialectModule } from './sqlite-database.js';
 
 export interface ConnectOptions {
   /** Most connections held open (PostgreSQL). */
@@ -51,8 +21,13 @@ export async function connect(databaseUrl: string, options: ConnectOptions = {})
   if (databaseUrl.startsWith('sqlite:')) {
     const storage = databaseUrl.slice('sqlite:'.length) || ':memory:';
     if (storage !== ':memory:') mkdirSync(dirname(storage), { recursive: true });
-    const sequelize = new Sequelize({ dialect: 'sqlite', storage, logging: false });
-    configureSqlite(sequelize);
+    // Each connection set up by the driver's Database class (busy timeout, synchronous=NORMAL).
+    const sequelize = new Sequelize({
+      dialect: 'sqlite',
+      dialectModule: sqliteDialectModule,
+      storage,
+      logging: false,
+    });
     if (storage !== ':memory:') await sequelize.query('PRAGMA journal_mode=WAL');
     return sequelize;
   }
@@ -63,6 +38,11 @@ export async function connect(databaseUrl: string, options: ConnectOptions = {})
     logging: false,
     pool: { max: options.poolMax ?? 10, min: 0, acquire: POOL_ACQUIRE_TIMEOUT_MS, idle: 10_000 },
     // keepAlive: a connection cut by a network device is noticed instead of hanging until the OS gives up.
-    dialectOptions: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true },
+    // stream: each query's messages leave in one write (see coalescing-socket.ts).
+    dialectOptions: {
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      stream: coalescingSocket,
+    },
   });
 }

@@ -4,7 +4,9 @@
  * together in the next single INSERT, so under load one database round trip serves many requests.
  */
 import { QueryTypes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import pg from 'pg';
 import type { Models, TokenAudit } from '../db/models.js';
+import { SqliteDatabase } from '../db/sqlite-database.js';
 
 type AuditRow = InferCreationAttributes<TokenAudit>;
 
@@ -67,102 +69,21 @@ function insertStatement(rowCount: number, placeholder: Placeholder): string {
 /** Runs one INSERT with bound parameters (the SQL text cached by row count: at most MAX_BATCH strings). */
 type Insert = (rowCount: number, parameters: (string | null)[]) => Promise<void>;
 
-interface RawStatement {
-  run(parameters: unknown[], callback: (error: Error | null) => void): void;
-  finalize(): void;
-}
-
-interface RawSqlite {
-  prepare(sql: string, callback: (error: Error | null) => void): RawStatement;
-  close(callback?: (error: Error | null) => void): void;
-}
-
-/** What node-postgres' client offers for a named (prepared once per connection) query: its public `query`. */
-interface RawPostgres {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
-  /** node-postgres' internal Connection and its socket (not public API: see `corked`). */
-  connection?: { stream?: { cork?(): void; uncork?(): void } };
-}
-
 /**
- * Runs `send` with the client's socket corked, so the messages it writes (bind, describe, execute, sync:
- * node-postgres writes each on its own) leave in one write. node-postgres has no public way to do this; its
- * client keeps the socket at `connection.stream` (8.x). Socket writes by pg were ≈ 8 % of a PostgreSQL +
- * Redis instance's CPU in the scale-out bench profile (2026-11-29, after the named query). Without that
- * property (another version) the messages go as before; test/audit-writer.test.ts fails then.
- */
-function corked<T>(client: RawPostgres, send: () => T): T {
-  const stream = client.connection?.stream;
-  if (typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return send();
-  stream.cork();
-  try {
-    // node-postgres writes a query's messages synchronously when the client is idle (a pool connection is).
-    return send();
-  } finally {
-    stream.uncork();
-  }
-}
-
-/** Prepared INSERTs of one sqlite3 connection, by row count; `ready` settles when the prepare has. */
-type Prepared = Map<number, { statement: RawStatement; ready: Promise<RawStatement> }>;
-
-// Per connection, so a statement never outlives (or runs on) another connection than its own.
-const preparedByConnection = new WeakMap<RawSqlite, Prepared>();
-
-/**
- * The prepared statements of a connection. sqlite3 refuses to close a connection that still has unfinalized
- * statements, so the connection's `close` (what Sequelize calls) first finalizes them; node-sqlite3 runs a
- * finalize after the statement's queued work and before the close, which waits for all pending work.
- */
-function preparedFor(connection: RawSqlite): Prepared {
-  let prepared = preparedByConnection.get(connection);
-  if (prepared === undefined) {
-    const statements: Prepared = new Map();
-    const close = connection.close.bind(connection);
-    connection.close = (callback) => {
-      for (const { statement } of statements.values()) statement.finalize();
-      statements.clear();
-      close(callback);
-    };
-    preparedByConnection.set(connection, (prepared = statements));
-  }
-  return prepared;
-}
-
-/** The connection's INSERT for `rowCount` rows, prepared once (a failed prepare is not kept). */
-function statementFor(connection: RawSqlite, rowCount: number, sql: () => string): Promise<RawStatement> {
-  const statements = preparedFor(connection);
-  let entry = statements.get(rowCount);
-  if (entry === undefined) {
-    let settle!: (error: Error | null) => void;
-    const ready = new Promise<RawStatement>((resolve, reject) => {
-      settle = (error) => {
-        if (!error) return resolve(statement);
-        if (statements.get(rowCount)?.statement === statement) statements.delete(rowCount);
-        reject(error);
-      };
-    });
-    const statement = connection.prepare(sql(), (error) => settle(error));
-    statements.set(rowCount, (entry = { statement, ready }));
-  }
-  return entry.ready;
-}
-
-/**
- * SQLite: straight on node-sqlite3's shared connection (the one Sequelize uses outside transactions, with the
- * busy timeout `connect` configures), because Sequelize's handling of bound parameters costs about 30 µs of
- * CPU per row against 7–10 µs per row for the whole insert here (measured, batches of 16–48 rows). The
- * statement for each row count is prepared once and kept: `Database#run` prepares, runs and finalizes, three
- * trips through the thread pool per batch where a prepared statement needs one (≈ 4 µs less per row,
- * measured).
+ * SQLite: straight on the driver's connection (the one Sequelize uses outside transactions, taken through its
+ * connection manager's public `getConnection`), because Sequelize's handling of bound parameters costs about
+ * 30 µs of CPU per row against 7–10 µs per row for the whole insert here (measured, batches of 16–48 rows).
+ * The statement for each row count is prepared once per connection and kept (db/sqlite-database.ts).
  *
- * PostgreSQL: on a connection of Sequelize's own pool (taken and given back through its connection manager, so
- * the pool's size, validation and timeouts apply), as a named query: node-postgres parses it once per
- * connection and after that sends only bind, describe, execute and sync. Through `sequelize.query` a batch cost
- * ≈ 9 % of a PostgreSQL + Redis instance's CPU in Sequelize's query path (`formatBindParameters`, its `run`)
- * plus a parse message per batch (profile of the scale-out bench, one instance alone, 2026-11-29). A failed
- * parse is not kept (node-postgres records a name only on ParseComplete). Errors are the driver's own, which
- * db/unavailable.ts tells apart as for SQLite. `generic` goes through Sequelize with the same statement.
+ * PostgreSQL: on a connection of Sequelize's own pool (taken and given back through its connection manager's
+ * public `getConnection` / `releaseConnection`, so the pool's size, validation and timeouts apply), as a named
+ * query: node-postgres parses it once per connection and after that sends only bind, describe, execute and
+ * sync, in one write (db/coalescing-socket.ts). Through `sequelize.query` a batch cost ≈ 9 % of a PostgreSQL
+ * + Redis instance's CPU in Sequelize's query path (`formatBindParameters`, its `run`) plus a parse message
+ * per batch (profile of the scale-out bench, one instance alone, 2026-11-29). A failed parse is not kept
+ * (node-postgres records a name only on ParseComplete). Errors are the driver's own, which db/unavailable.ts
+ * tells apart as for SQLite. `generic` (and a connection of another driver) goes through Sequelize with the
+ * same statement.
  */
 function inserter(sequelize: Sequelize, forceGeneric: boolean): Insert {
   const cache = new Map<number, string>();
@@ -171,46 +92,37 @@ function inserter(sequelize: Sequelize, forceGeneric: boolean): Insert {
     if (sql === undefined) cache.set(rowCount, (sql = insertStatement(rowCount, placeholder)));
     return sql;
   };
+  const generic: Insert = async (rowCount, parameters) => {
+    const sql = sqlFor(rowCount, (index) => `$${index}`);
+    await sequelize.query(sql, { bind: parameters, type: QueryTypes.INSERT });
+  };
+  const manager = sequelize.connectionManager;
   if (sequelize.getDialect() === 'postgres' && !forceGeneric) {
-    const manager = (
-      sequelize as unknown as {
-        connectionManager: {
-          getConnection(options: object): Promise<RawPostgres>;
-          releaseConnection(connection: RawPostgres): void;
-        };
-      }
-    ).connectionManager;
     return async (rowCount, parameters) => {
       const connection = await manager.getConnection({ type: 'write' });
       try {
-        await corked(connection, () =>
-          connection.query({
-            name: `tenantdash_audit_insert_${rowCount}`,
-            text: sqlFor(rowCount, (index) => `$${index}`),
-            values: parameters,
-          }),
-        );
+        if (!(connection instanceof pg.Client)) return await generic(rowCount, parameters);
+        await connection.query({
+          name: `tenantdash_audit_insert_${rowCount}`,
+          text: sqlFor(rowCount, (index) => `$${index}`),
+          values: parameters,
+        });
       } finally {
         manager.releaseConnection(connection);
       }
     };
   }
   if (sequelize.getDialect() === 'sqlite' && !forceGeneric) {
-    const manager = (
-      sequelize as unknown as { connectionManager: { getConnection(options: object): Promise<RawSqlite> } }
-    ).connectionManager;
     return async (rowCount, parameters) => {
-      const connection = await manager.getConnection({});
-      const statement = await statementFor(connection, rowCount, () => sqlFor(rowCount, () => '?'));
+      const connection = await manager.getConnection({ type: 'write' });
+      if (!(connection instanceof SqliteDatabase)) return generic(rowCount, parameters);
+      const statement = await connection.preparedStatement(sqlFor(rowCount, () => '?'));
       await new Promise<void>((resolve, reject) =>
-        statement.run(parameters, (error) => (error ? reject(error) : resolve())),
+        statement.run(parameters, (error: Error | null) => (error ? reject(error) : resolve())),
       );
     };
   }
-  return async (rowCount, parameters) => {
-    const sql = sqlFor(rowCount, (index) => `$${index}`);
-    await sequelize.query(sql, { bind: parameters, type: QueryTypes.INSERT });
-  };
+  return generic;
 }
 
 function pending(): Pending {
