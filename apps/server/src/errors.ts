@@ -223,6 +223,10 @@ export function catalogueBody(code: ApiErrorCode, message: string = ERRORS[code]
   return errorBody(ERRORS[code].status, code, message);
 }
 
+/** Any other 4xx Fastify raises: its status kept, with BAD_REQUEST's code and message. */
+export const otherClientError = (statusCode: number) =>
+  new ApiError(statusCode, 'BAD_REQUEST', ERRORS.BAD_REQUEST.message);
+
 export const unauthenticated = () => apiError('UNAUTHENTICATED');
 export const forbidden = () => apiError('FORBIDDEN');
 // A foreign tenant and an unknown tenant get exactly this answer, so ids cannot be probed.

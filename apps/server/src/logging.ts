@@ -3,13 +3,7 @@
  * request lines keep the path without its query string, headers are never logged, and a redaction list
  * covers the fields that could still carry a secret.
  */
-import {
-  LogController,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  type FastifyServerOptions,
-} from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { LogLevel } from './config.js';
 
 /**
@@ -33,11 +27,12 @@ const CENSOR = '[redacted]';
 const SENSITIVE_KEY = new RegExp(`\\\\?"(?:${[...REDACTED_KEYS].join('|')})\\\\?":`, 'i');
 
 /**
- * Redaction of one finished log line (pino's `streamWrite` hook). pino's own path-based `redact` cost about
- * 25 µs per request on the token endpoint (measured: it clones and re-serialises every logged object for its
- * wildcard paths), whereas almost no line holds any of these keys: one regular-expression test clears
- * those. A line that does is parsed and each such key's value, at any depth, replaced; a string value that
- * itself holds one (JSON interpolated into a message) is replaced whole.
+ * Redaction of one finished log line (pino's documented `hooks.streamWrite`). pino's own path-based `redact`
+ * cost more per request on the token endpoint than the rest of its log line (it clones and re-serialises
+ * every logged object for its wildcard paths; README, "Benchmark", earlier rounds), whereas almost no line
+ * holds any of these keys: one regular-expression test clears those. A line that does is parsed and each
+ * such key's value, at any depth, replaced; a string value that itself holds one (JSON interpolated into a
+ * message) is replaced whole.
  */
 export function redactLine(line: string): string {
   if (!SENSITIVE_KEY.test(line)) return line;
@@ -98,10 +93,11 @@ declare module 'fastify' {
 /**
  * One access-log line per request instead of Fastify's two ("incoming request" + "request completed"): the
  * completion line carries the request too (method, path without query, ip, id), its status and duration,
- * plus what the route put in `accessLogFields` (so the token endpoint needs no line of its own).
- * Log lines are a measurable share of the token endpoint's CPU at `info` (≈ 10 µs each: pino's JSON and one
- * synchronous write); a request that never completes is still visible through its own error or the
- * client's timeout.
+ * plus what the route put in `accessLogFields` (so the token endpoint needs no line of its own; `buildApp`
+ * tells the routes this server has it). `LogController` is Fastify's documented way to shape request logs.
+ * Log lines are a measurable share of the token endpoint's CPU at `info` (pino's JSON and one synchronous
+ * write; the README's "Benchmark" has the profile); a request that never completes is still visible through
+ * its own error or the client's timeout.
  */
 export class AccessLog extends LogController {
   override incomingRequest(): void {}
@@ -117,21 +113,4 @@ export class AccessLog extends LogController {
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request completed');
   }
-}
-
-/**
- * Whether the requests of `fastify` are logged by an `AccessLog`, i.e. whether `accessLogFields` reach a
- * log line. False for a host app's own logging (plugin mode), whose routes then log such fields on a line of
- * their own. Fastify keeps its controller under a symbol it does not export; looked up by its description
- * (on the instance or the parents it inherits from), and anything unexpected reads as false.
- */
-export function logsAccessFields(fastify: FastifyInstance): boolean {
-  for (let object: object | null = fastify; object !== null; object = Object.getPrototypeOf(object)) {
-    for (const symbol of Object.getOwnPropertySymbols(object)) {
-      if (symbol.description === 'fastify.logController') {
-        return (object as Record<symbol, unknown>)[symbol] instanceof AccessLog;
-      }
-    }
-  }
-  return false;
 }

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { expect, it } from 'vitest';
-import { AccessLog, loggerOptions, logsAccessFields, redactLine, REDACTED_KEYS } from '../src/logging.js';
+import { loggerOptions, redactLine, REDACTED_KEYS } from '../src/logging.js';
 
 it('leaves lines without a sensitive key untouched (the common case)', () => {
   const line = '{"level":30,"msg":"embed token issued","tenant_id":"t1","tokens":[1],"token_count":2}\n';
@@ -71,16 +71,4 @@ it('is applied to what the server logger writes', async () => {
     'three',
   ]);
   expect(JSON.parse(lines[0]!)).toMatchObject({ token: '[redacted]', user: { signature: '[redacted]' } });
-});
-
-it('knows whether an app logs its requests through AccessLog (routes rely on it to place their fields)', async () => {
-  const withAccessLog = Fastify({ logController: new AccessLog() });
-  let inPlugin: boolean | undefined;
-  await withAccessLog.register(async (child) => {
-    inPlugin = logsAccessFields(child);
-  });
-  await withAccessLog.ready();
-  expect([logsAccessFields(withAccessLog), inPlugin]).toEqual([true, true]);
-  expect(logsAccessFields(Fastify())).toBe(false);
-  expect(logsAccessFields(Fastify({ logger: true }))).toBe(false);
 });

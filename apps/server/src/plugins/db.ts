@@ -1,11 +1,15 @@
-/** The database: a Sequelize connection, migrated on start, exposed as `fastify.store`; closed with the app. */
+/**
+ * The database: a Sequelize connection, migrated on start, exposed as `fastify.store` (queries, the token
+ * endpoint's lookups cached in `fastify.caches.mint`, the audit writer) and `fastify.auditRetention`. On close
+ * it waits for the requests in flight (plugins/shutdown.ts), then writes the pending audit rows, then closes
+ * the connection it opened.
+ */
 import fp from 'fastify-plugin';
 import type { Sequelize } from 'sequelize';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrations.js';
 import { defineModels } from '../db/models.js';
 import { AuditRetention, type PruneResult } from '../services/audit-retention.js';
-import type { SharedCache } from '../services/shared-cache.js';
 import { failureKind } from '../services/failure-log.js';
 import { Store } from '../services/store.js';
 
@@ -31,10 +35,6 @@ export interface DbPluginOptions {
   migrate?: boolean;
   poolMax?: number;
   mintCacheTtlMs?: number;
-  /** Where the token endpoint's lookups are cached (shared by instances when it is Redis). */
-  cache?: SharedCache;
-  /** Longest wait for requests in flight when closing. */
-  drainTimeoutMs?: number;
   /** Audit rows older than this are pruned (0: kept forever). */
   auditRetentionDays?: number;
   now?: () => number;
@@ -52,7 +52,7 @@ export default fp<DbPluginOptions>(
     }
     const store = new Store(sequelize, defineModels(sequelize), {
       mintCacheTtlMs: options.mintCacheTtlMs ?? 0,
-      ...(options.cache ? { cache: options.cache } : {}),
+      cache: fastify.caches.mint,
     });
     fastify.decorate('store', store);
     const retention = new AuditRetention(sequelize, {
@@ -69,29 +69,12 @@ export default fp<DbPluginOptions>(
 
     // Fastify runs this onClose before its HTTP server has finished the requests in flight: wait for them
     // (bounded), then write the pending audit rows, then close the connection.
-    let inFlight = 0;
-    let drained: (() => void) | undefined;
-    const settled = () => {
-      inFlight--;
-      if (inFlight === 0) drained?.();
-    };
-    // A callback hook and one shared listener: this runs on every request.
-    fastify.addHook('onRequest', (_request, reply, done) => {
-      inFlight++;
-      reply.raw.once('close', settled);
-      done();
-    });
     fastify.addHook('onClose', async () => {
-      if (inFlight > 0) {
-        await new Promise<void>((resolve) => {
-          drained = resolve;
-          setTimeout(resolve, options.drainTimeoutMs ?? 10_000).unref();
-        });
-      }
+      await fastify.requestsSettled();
       await retention.stop();
       await store.audit.flush();
       if (owned) await sequelize.close();
     });
   },
-  { name: 'tenantdash-db', fastify: '5.x' },
+  { name: 'tenantdash-db', fastify: '5.x', dependencies: ['tenantdash-caches', 'tenantdash-shutdown'] },
 );

@@ -2,20 +2,13 @@
  * One error shape for every failure: `{ statusCode, code, error, message }`. Fastify's own errors (bad JSON,
  * wrong content type, body too large, schema validation, unknown route) get stable codes too; anything
  * unexpected is logged and answered with a generic 500 that reveals nothing. (Unknown routes are answered by
- * app.ts, once the rate limit they count against is registered.) A dependency that is down for
- * now (database, Redis) is a 503 with a code and `Retry-After`, never a 500 with a driver's message.
+ * plugins/rate-limit.ts: they count against the global limit.) A dependency that is down for now (database,
+ * Redis) is a 503 with a code and `Retry-After`, never a 500 with a driver's message.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, databaseUnavailable } from '../db/unavailable.js';
-import {
-  ApiError,
-  apiError,
-  catalogueBody,
-  ERRORS,
-  errorBody,
-  MESSAGES,
-  type ApiErrorCode,
-} from '../errors.js';
+import { ApiError, apiError, errorBody, otherClientError, MESSAGES, type ApiErrorCode } from '../errors.js';
 
 const FASTIFY_CODES: Record<string, ApiErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
@@ -40,20 +33,22 @@ function translate(error: FastifyError): ApiError | undefined {
   }
   if (error.statusCode === 429) return apiError('RATE_LIMITED', MESSAGES.rateLimitedLater);
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    return new ApiError(error.statusCode, 'BAD_REQUEST', ERRORS.BAD_REQUEST.message);
+    return otherClientError(error.statusCode);
   }
   return undefined;
 }
 
-export function installErrorHandling(fastify: FastifyInstance): void {
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const known = translate(error);
-    if (!known) {
-      request.log.error({ err: error }, 'unexpected error');
-      return reply.code(500).send(catalogueBody('INTERNAL_ERROR'));
-    }
-    if (known.statusCode >= 500) request.log.warn({ code: known.code }, known.message);
-    if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
-    return reply.code(known.statusCode).send(errorBody(known.statusCode, known.code, known.message));
-  });
-}
+export default fp(
+  async (fastify) => {
+    fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      let known = translate(error);
+      if (!known) {
+        request.log.error({ err: error }, 'unexpected error');
+        known = apiError('INTERNAL_ERROR');
+      } else if (known.statusCode >= 500) request.log.warn({ code: known.code }, known.message);
+      if (known.retryAfterSeconds !== undefined) reply.header('retry-after', String(known.retryAfterSeconds));
+      return reply.code(known.statusCode).send(errorBody(known.statusCode, known.code, known.message));
+    });
+  },
+  { name: 'tenantdash-errors', fastify: '5.x' },
+);

@@ -1,40 +1,48 @@
 /**
- * Prometheus metrics, served as text at `GET /metrics` and exposed as `fastify.tenantdashMetrics`.
+ * Prometheus metrics: the registry of this app's metrics and what the rest of the app reports into it
+ * (`fastify.telemetry`: Papermap calls, Redis failures). Registered whether metrics are on or not, so its
+ * users declare it as a dependency instead of probing for it; when they are off, `telemetry` records
+ * nothing and there is no `fastify.tenantdashMetrics`. `GET /metrics` and the per-route request counters are
+ * the `tenantdash-metrics-route` plugin (plugins/metrics-route.ts).
  *
  * Labels never hold tenant ids, user ids or raw URLs: routes are labelled with their URL pattern, so the
  * number of series is fixed by the code, not by the traffic. Counters on the request path are plain numbers
- * handed to prom-client when Prometheus scrapes (see `SlotCounter`); the token endpoint is benchmarked for
- * CPU per request.
+ * handed to prom-client when Prometheus scrapes (see `SlotCounter`): the token endpoint's CPU per request is
+ * measured by the token bench (README, "Benchmark").
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, onResponseHookHandler, RouteOptions } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { apiError, MESSAGES } from '../errors.js';
-import { errorResponses } from '../openapi.js';
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { UPSTREAM_OPERATIONS, UPSTREAM_OUTCOMES, type UpstreamResult } from '../services/papermap-client.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** What the app reports; records nothing when metrics are off. */
+    telemetry: Telemetry;
+    /** Only when metrics are on. */
     tenantdashMetrics: TenantdashMetrics;
   }
 }
 
-export interface TenantdashMetrics {
-  /** Everything `/metrics` serves: this app's metrics and the process metrics. */
-  readonly registry: Registry;
+export interface Telemetry {
   /** The Papermap client's `onUpstreamResult`. */
   readonly observeUpstream: (result: UpstreamResult) => void;
   /** A Redis command that failed, by what it was for (fail-open requests pass uncounted: this shows it). */
   readonly countRedisFailure: (use: RedisUse) => void;
 }
 
+export interface TenantdashMetrics extends Telemetry {
+  /** This app's metrics (`/metrics` serves them with the process metrics). */
+  readonly registry: Registry;
+}
+
+const NO_TELEMETRY: Telemetry = { observeUpstream: () => {}, countRedisFailure: () => {} };
+
 export const REDIS_USES = ['rate_limit', 'cache'] as const;
 export type RedisUse = (typeof REDIS_USES)[number];
 
 export interface MetricsPluginOptions {
-  /** When set, scrapes must send `Authorization: Bearer <token>`. */
-  token?: string;
+  enabled: boolean;
 }
 
 export const METRICS_PREFIX = 'tenantdash_';
@@ -64,9 +72,7 @@ export function tokenOutcome(statusCode: number): TokenOutcome {
 /** Seconds; Papermap calls time out after UPSTREAM_TIMEOUT_MS (default 10 s, at most 120 s). */
 const UPSTREAM_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
-const STATUS_CLASSES = ['', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
-
-interface Slot {
+export interface Slot {
   readonly labels: Readonly<Record<string, string>>;
   count: number;
   reported: number;
@@ -77,7 +83,7 @@ interface Slot {
  * the label set on every call (0.1–0.4 µs measured); here a request only does `slot.count++` on a slot
  * resolved when the route was registered, and the differences are added to the counter at scrape time.
  */
-class SlotCounter {
+export class SlotCounter {
   private readonly slots: Slot[] = [];
   private readonly counter: Counter<string>;
 
@@ -111,7 +117,7 @@ class SlotCounter {
 // registry of this module's own (not prom-client's global one, which a host app may use), and served by every
 // app instance. Collecting them per instance would start another event loop monitor and GC observer each time.
 let processRegistry: Registry | undefined;
-function processMetrics(): Registry {
+export function processMetrics(): Registry {
   if (processRegistry === undefined) {
     processRegistry = new Registry();
     collectDefaultMetrics({ register: processRegistry, prefix: METRICS_PREFIX });
@@ -119,44 +125,12 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** Constant time whatever the header holds: both sides are hashed to the same length first. */
-function bearerMatches(header: string | undefined, expected: Buffer): boolean {
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  // An absent token is compared as '' (the configured one is never empty), so every path does the same work.
-  return timingSafeEqual(digest(match?.[1] ?? ''), expected);
-}
-
-function isTokenRoute(route: RouteOptions): boolean {
-  return route.method === 'POST' && route.url.endsWith('/dashboards/iframe-token');
-}
-
 async function metricsPlugin(fastify: FastifyInstance, options: MetricsPluginOptions) {
+  if (!options.enabled) {
+    fastify.decorate('telemetry', NO_TELEMETRY);
+    return;
+  }
   const own = new Registry();
-
-  const requests = new SlotCounter(
-    own,
-    `${METRICS_PREFIX}http_requests_total`,
-    'Requests answered, by route pattern, method and status class.',
-    ['route', 'method', 'status_class'],
-  );
-  const rateLimited = new SlotCounter(
-    own,
-    `${METRICS_PREFIX}rate_limited_total`,
-    'Requests refused with 429 by a rate limit, by route pattern.',
-    ['route'],
-  );
-  const tokens = new SlotCounter(
-    own,
-    `${METRICS_PREFIX}embed_tokens_total`,
-    'Embed token requests (POST /dashboards/iframe-token), by outcome.',
-    ['outcome'],
-  );
-  // Resolved once: the outcome of a token request picks one of these by its status code.
-  const tokenSlots = Object.fromEntries(
-    TOKEN_OUTCOMES.map((outcome) => [outcome, tokens.slot({ outcome }, true)]),
-  ) as Record<TokenOutcome, Slot>;
 
   const upstreamDuration = new Histogram({
     name: `${METRICS_PREFIX}upstream_request_duration_seconds`,
@@ -192,94 +166,9 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsPluginOpt
   for (const use of REDIS_USES) redisFailures.inc({ use }, 0);
   const countRedisFailure = (use: RedisUse) => redisFailures.inc({ use });
 
-  const { audit } = fastify.store;
-  new Gauge({
-    name: `${METRICS_PREFIX}audit_pending_rows`,
-    help: 'Token audit rows waiting to be committed (each holds back the token request it belongs to).',
-    registers: [own],
-    collect() {
-      this.set(audit.pendingRows);
-    },
-  });
-
-  // Every route registered after this plugin gets its counters resolved now and one onResponse hook (a
-  // callback hook: an async one costs a promise per request).
-  fastify.addHook('onRoute', (route) => {
-    const url = route.url;
-    const slotsFor = (method: string) =>
-      STATUS_CLASSES.map((statusClass) =>
-        statusClass === '' ? undefined : requests.slot({ route: url, method, status_class: statusClass }),
-      );
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const byMethod: Record<string, (Slot | undefined)[]> = {};
-    for (const method of methods) byMethod[method] = slotsFor(method);
-    const single = methods.length === 1 ? byMethod[methods[0]!] : undefined;
-    const limited = rateLimited.slot({ route: url });
-    const countsTokens = isTokenRoute(route);
-
-    const hook: onResponseHookHandler = (request, reply, done) => {
-      const status = reply.statusCode;
-      const slot = (single ?? byMethod[request.method])?.[(status / 100) | 0];
-      if (slot !== undefined) slot.count++;
-      if (status === 429) limited.count++;
-      if (countsTokens) tokenSlots[tokenOutcome(status)].count++;
-      done();
-    };
-    const existing = route.onResponse;
-    route.onResponse =
-      existing === undefined ? [hook] : Array.isArray(existing) ? [...existing, hook] : [existing, hook];
-  });
-
-  const registry = Registry.merge([processMetrics(), own]);
-  const expected = options.token === undefined ? undefined : digest(options.token);
-
-  fastify.get(
-    '/metrics',
-    // Prometheus scrapes on a schedule and is never rate limited.
-    {
-      config: { rateLimit: false },
-      schema: {
-        tags: ['operations'],
-        summary: 'Prometheus metrics',
-        description:
-          'The Prometheus text format: tokens by outcome, rate limiting, HTTP answers by route, Papermap latency ' +
-          'and errors, audit backlog, Redis failures, process metrics. With `METRICS_TOKEN` set, send ' +
-          '`Authorization: Bearer <METRICS_TOKEN>`; without it, keep /metrics off the internet. Not rate limited.',
-        security: [],
-        response: {
-          200: {
-            description: 'Metrics, `text/plain; version=0.0.4`',
-            content: {
-              'text/plain': {
-                schema: { type: 'string' },
-                example:
-                  '# HELP tenantdash_embed_tokens_total Embed token requests…\ntenantdash_embed_tokens_total{outcome="issued"} 42\n',
-              },
-            },
-          },
-          ...errorResponses('UNAUTHENTICATED'),
-        },
-      },
-    },
-    async (request, reply) => {
-      if (expected !== undefined && !bearerMatches(request.headers.authorization, expected)) {
-        reply.header('www-authenticate', 'Bearer');
-        throw apiError('UNAUTHENTICATED', MESSAGES.metricsToken);
-      }
-      const text = await registry.metrics();
-      return reply.header('cache-control', 'no-store').type(registry.contentType).send(text);
-    },
-  );
-
-  fastify.decorate('tenantdashMetrics', {
-    registry,
-    observeUpstream,
-    countRedisFailure,
-  } satisfies TenantdashMetrics);
+  const metrics: TenantdashMetrics = { registry: own, observeUpstream, countRedisFailure };
+  fastify.decorate('telemetry', metrics);
+  fastify.decorate('tenantdashMetrics', metrics);
 }
 
-export default fp(metricsPlugin, {
-  name: 'tenantdash-metrics',
-  fastify: '5.x',
-  dependencies: ['tenantdash-db'],
-});
+export default fp(metricsPlugin, { name: 'tenantdash-metrics', fastify: '5.x' });

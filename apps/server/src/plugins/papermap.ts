@@ -20,12 +20,10 @@ export default fp<{ config: ServerConfig }>(
       retries: config.upstream.retries,
       retryBaseDelayMs: config.upstream.retryBaseDelayMs,
       onAttemptFailed: (info) => fastify.log.warn(info, 'papermap request failed'),
-      // Registered before this plugin when metrics are on; the client itself knows nothing of them.
-      ...(fastify.hasDecorator('tenantdashMetrics')
-        ? { onUpstreamResult: fastify.tenantdashMetrics.observeUpstream }
-        : {}),
+      // The client itself knows nothing of metrics (a no-op when they are off).
+      onUpstreamResult: fastify.telemetry.observeUpstream,
     });
     fastify.decorate('papermap', client);
   },
-  { name: 'tenantdash-papermap', fastify: '5.x' },
+  { name: 'tenantdash-papermap', fastify: '5.x', dependencies: ['tenantdash-metrics'] },
 );

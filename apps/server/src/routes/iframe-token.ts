@@ -8,7 +8,6 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { apiError, MESSAGES } from '../errors.js';
-import { logsAccessFields } from '../logging.js';
 import { ALWAYS, CALLER, DATABASE, errorResponses } from '../openapi.js';
 import type { Schemas } from '../schemas.js';
 import { mintEmbedToken } from '../services/tokens.js';
@@ -24,6 +23,8 @@ export interface TokenRouteOptions {
   schemas: Schemas;
   config: ServerConfig;
   now: () => number;
+  /** The server logs its requests through `AccessLog` (logging.ts), which puts `accessLogFields` on the access line. */
+  accessLog: boolean;
 }
 
 function rateLimitKey(request: FastifyRequest): string {
@@ -48,10 +49,9 @@ function readBody(body: TokenBody): { tenantId: string; dashboardId?: string } {
   return dashboardId === undefined ? { tenantId } : { tenantId, dashboardId };
 }
 
-async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: TokenRouteOptions) {
+async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now, accessLog }: TokenRouteOptions) {
   const { access } = fastify;
   fastify.decorateRequest('accessLogFields', null);
-  const accessLineCarriesFields = logsAccessFields(fastify);
   const limiter = fastify.rateLimit({
     // Names its counters in a shared store (see services/rate-limit-store.ts).
     groupId: 'iframe-token',
@@ -130,7 +130,7 @@ async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: T
       };
       // On the request's access line (one line per request) in the standalone server; a host app's own
       // request logging would not carry it, so there it gets a line of its own.
-      if (accessLineCarriesFields) request.accessLogFields = logged;
+      if (accessLog) request.accessLogFields = logged;
       else request.log.info(logged, 'embed token issued');
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return issued;
@@ -141,6 +141,6 @@ async function tokenRoutes(fastify: FastifyInstance, { schemas, config, now }: T
 // Encapsulated (routes keep their prefix), but named and with the plugins they need declared.
 export default fp(tokenRoutes, {
   name: 'tenantdash-routes-iframe-token',
-  dependencies: ['tenantdash-db', 'tenantdash-auth', '@fastify/rate-limit'],
+  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-rate-limit'],
   encapsulate: true,
 });

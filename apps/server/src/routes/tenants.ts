@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { apiError, tenantNotFound } from '../errors.js';
 import { ALWAYS, CALLER, DATABASE, errorResponses } from '../openapi.js';
 import type { Schemas } from '../schemas.js';
-import type { UsageService } from '../services/usage.js';
 
 interface UsageQuery {
   from_period?: string;
@@ -40,11 +39,8 @@ const usageResponse = {
   },
 } as const;
 
-async function tenantRoutes(
-  fastify: FastifyInstance,
-  { schemas, usage }: { schemas: Schemas; usage: UsageService },
-) {
-  const { access, store } = fastify;
+async function tenantRoutes(fastify: FastifyInstance, { schemas }: { schemas: Schemas }) {
+  const { access, store, usage } = fastify;
 
   fastify.get(
     '/tenants',
@@ -214,6 +210,6 @@ async function tenantRoutes(
 // Encapsulated (routes keep their prefix), but named and with the plugins they need declared.
 export default fp(tenantRoutes, {
   name: 'tenantdash-routes-tenants',
-  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-workspaces'],
+  dependencies: ['tenantdash-db', 'tenantdash-auth', 'tenantdash-workspaces', 'tenantdash-usage'],
   encapsulate: true,
 });
