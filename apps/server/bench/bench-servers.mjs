@@ -1,7 +1,7 @@
 // Child process of token-endpoint.bench.mjs: the real token server (SQLite file, JWT auth, rate limit, audit)
 // and a bare Fastify app with the two baselines, all on loopback. Reports ports, then CPU time, RSS and audit
 // rows on request, over IPC.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -11,7 +11,19 @@ import { BENCH_AUTH_ENV, benchUserJwt } from './bench-identity.mjs';
 const TOKEN_PATH = '/api/v1/dashboards/iframe-token';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenantdash-bench-'));
+// BENCH_WORKSPACES (default 1): how many Papermap workspaces are configured; with more than one, the bench
+// tenant lives in the last one listed (not the default), so its key comes out of a map of that size.
+const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 1);
+const extraWorkspaces = Array.from({ length: WORKSPACES - 1 }, (_, i) => ({
+  id: `ws_bench_${i + 2}`,
+  api_key_id: `ak_bench_${i + 2}`,
+  secret_key: `sk_bench_${i + 2}_0123456789abcdef0123456789abcdef`,
+}));
+const benchWorkspace = extraWorkspaces.at(-1)?.id ?? 'ws_bench';
+if (extraWorkspaces.length > 0)
+  writeFileSync(join(dir, 'workspaces.json'), JSON.stringify({ workspaces: extraWorkspaces }));
 const config = loadConfig({
+  ...(extraWorkspaces.length > 0 ? { PAPERMAP_WORKSPACES_FILE: join(dir, 'workspaces.json') } : {}),
   PAPERMAP_API_KEY_ID: 'ak_bench',
   PAPERMAP_SECRET_KEY: 'sk_bench_0123456789abcdef0123456789abcdef',
   PAPERMAP_WORKSPACE_ID: 'ws_bench',
@@ -28,7 +40,7 @@ const app = await buildApp(config);
 await app.store.addDashboard({
   tenantId: 'bench-tenant',
   dashboardId: 'bench-dashboard',
-  workspaceId: 'ws_bench',
+  workspaceId: benchWorkspace,
   name: 'Bench',
   description: null,
   makeDefault: true,
@@ -44,6 +56,9 @@ const sample = await app.inject({
 });
 if (sample.statusCode !== 200) throw new Error(`sample token request answered ${sample.statusCode}`);
 const tokenAnswer = sample.json();
+const signedBy = JSON.parse(Buffer.from(tokenAnswer.token, 'base64url').toString('utf8')).api_key_id;
+if (signedBy !== (extraWorkspaces.at(-1)?.api_key_id ?? 'ak_bench'))
+  throw new Error(`the bench token was signed by ${signedBy}`);
 
 // Plain `Fastify()` (no logger, no plugins): each route only answers a constant JSON body.
 const bare = Fastify();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ADMIN_KEY,
@@ -16,10 +19,21 @@ let server: TestServer;
 let user: Record<string, string>;
 let baseline: Awaited<ReturnType<TestServer['counts']>>;
 let upstreamBaseline: number;
+// A second workspace beside the default one (ws_demo, where acme lives), for the workspace cases.
+const OTHER = { id: 'ws_second', key: { id: 'ak_second', secret: 'sk_second_0123456789abcdef0123456789ab' } };
+let workspacesDir: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url);
+  sandbox = await startSandbox({ workspaces: [{ id: OTHER.id, apiKeys: [OTHER.key] }] });
+  workspacesDir = mkdtempSync(join(tmpdir(), 'tenantdash-bad-input-'));
+  const workspacesFile = join(workspacesDir, 'workspaces.json');
+  writeFileSync(
+    workspacesFile,
+    JSON.stringify({
+      workspaces: [{ id: OTHER.id, api_key_id: OTHER.key.id, secret_key: OTHER.key.secret }],
+    }),
+  );
+  server = await buildTestServer(sandbox.url, { PAPERMAP_WORKSPACES_FILE: workspacesFile });
   await server.app.inject({
     method: 'POST',
     url: '/api/v1/dashboards',
@@ -31,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await sandbox?.close();
+  if (workspacesDir) rmSync(workspacesDir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   baseline = await server.counts();
@@ -214,12 +229,13 @@ const cases: Case[] = [
     code: 'VALIDATION_FAILED',
   },
   {
+    // Provisioning may name a workspace since several exist (issue 16), but only a configured one.
     name: 'a workspace id smuggled into provisioning',
     url: provisionUrl,
     headers: adminKey,
     body: '{"tenant_id": "acme", "name": "n", "workspace_id": "ws_other"}',
     status: 400,
-    code: 'VALIDATION_FAILED',
+    code: 'WORKSPACE_UNKNOWN',
   },
   {
     name: 'a provision body over the limit',
@@ -296,6 +312,46 @@ const cases: Case[] = [
   },
   { name: 'an unknown route', method: 'GET', url: '/api/v1/nope', status: 404, code: 'ROUTE_NOT_FOUND' },
   {
+    name: 'provisioning a tenant into another workspace than its own (a move)',
+    url: provisionUrl,
+    headers: adminKey,
+    body: `{"tenant_id":"acme","name":"x","workspace_id":"${OTHER.id}"}`,
+    status: 409,
+    code: 'TENANT_WORKSPACE_CONFLICT',
+  },
+  {
+    name: 'a workspace id that is not a string',
+    url: provisionUrl,
+    headers: adminKey,
+    body: '{"tenant_id":"newco","name":"x","workspace_id":7}',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'an empty workspace id',
+    url: provisionUrl,
+    headers: adminKey,
+    body: '{"tenant_id":"newco","name":"x","workspace_id":""}',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'a workspace id with whitespace around a configured one',
+    url: provisionUrl,
+    headers: adminKey,
+    body: `{"tenant_id":"newco","name":"x","workspace_id":" ${OTHER.id} "}`,
+    status: 400,
+    code: 'WORKSPACE_UNKNOWN',
+  },
+  {
+    name: 'usage of a workspace that is not configured',
+    method: 'GET',
+    url: '/api/v1/usage?workspace_id=ws_nowhere',
+    headers: adminKey,
+    status: 400,
+    code: 'WORKSPACE_UNKNOWN',
+  },
+  {
     name: 'GET on the token path (read as a dashboard id)',
     method: 'GET',
     url: tokenUrl,
@@ -321,7 +377,12 @@ describe('bad input gets a 4xx with a stable code, stores nothing and leaks noth
       expect(await server.counts()).toEqual(baseline);
       expect(await sandbox.countDashboards()).toBe(upstreamBaseline);
       const everything = response.body + server.logs.join('\n');
-      for (const secret of [SANDBOX_SEED.secretKey, ADMIN_KEY, user.authorization!.slice(7)]) {
+      for (const secret of [
+        SANDBOX_SEED.secretKey,
+        OTHER.key.secret,
+        ADMIN_KEY,
+        user.authorization!.slice(7),
+      ]) {
         expect(everything).not.toContain(secret);
       }
       // Prototype pollution had no effect anywhere.
