@@ -1,4 +1,4 @@
-import { badRequest } from './errors.js';
+import { apiError, MESSAGES } from './errors.js';
 
 /**
  * Fault injection for the two upstream API routes (a tenantdash extension, not Papermap behaviour):
@@ -30,31 +30,31 @@ function isWhole(value: unknown, min: number, max: number): value is number {
 /** Validates a fault description from config or the admin endpoint (400 INVALID_FAULT on bad input). */
 export function parseFaultSettings(raw: unknown): FaultSettings {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw badRequest('INVALID_FAULT', 'The fault must be a JSON object');
+    throw apiError('INVALID_FAULT');
   }
   const input = raw as Record<string, unknown>;
   for (const key of Object.keys(input)) {
     if (!['mode', 'delay_ms', 'status', 'remaining'].includes(key)) {
-      throw badRequest('INVALID_FAULT', `Unknown fault field: ${key.slice(0, 40)}`);
+      throw apiError('INVALID_FAULT', MESSAGES.faultField(key));
     }
   }
   if (!FAULT_MODES.includes(input.mode as FaultMode)) {
-    throw badRequest('INVALID_FAULT', `mode must be one of ${FAULT_MODES.join(', ')}`);
+    throw apiError('INVALID_FAULT', MESSAGES.faultMode(FAULT_MODES));
   }
   const settings: FaultSettings = { mode: input.mode as FaultMode };
   if (input.delay_ms !== undefined) {
     if (!isWhole(input.delay_ms, 0, MAX_FAULT_DELAY_MS)) {
-      throw badRequest('INVALID_FAULT', `delay_ms must be a whole number from 0 to ${MAX_FAULT_DELAY_MS}`);
+      throw apiError('INVALID_FAULT', MESSAGES.faultDelay(MAX_FAULT_DELAY_MS));
     }
     settings.delay_ms = input.delay_ms;
   }
   if (input.status !== undefined) {
-    if (!isWhole(input.status, 500, 599)) throw badRequest('INVALID_FAULT', 'status must be a 5xx code');
+    if (!isWhole(input.status, 500, 599)) throw apiError('INVALID_FAULT', MESSAGES.faultStatus);
     settings.status = input.status;
   }
   if (input.remaining !== undefined) {
     if (!isWhole(input.remaining, 1, Number.MAX_SAFE_INTEGER)) {
-      throw badRequest('INVALID_FAULT', 'remaining must be a positive whole number');
+      throw apiError('INVALID_FAULT', MESSAGES.faultRemaining);
     }
     settings.remaining = input.remaining;
   }

@@ -2,23 +2,22 @@ import { SignatureError, verifyRequestSignature, type VerifiedRequest } from '@t
 import type { FastifyRequest } from 'fastify';
 import type { SandboxConfig } from './config.js';
 import type { SandboxStore } from './db/store.js';
-import { ApiError } from './errors.js';
+import { apiError, type ApiError, type SandboxErrorCode } from './errors.js';
 
 /**
- * Papermap answers every authentication failure with 401 and `{ error, code, status }`. Only the
- * expired case is documented (`Token expired` / TOKEN_EXPIRED); the other codes are the sandbox's own.
+ * Papermap answers every authentication failure with 401 and `{ error, code, status }` (errors.ts): core's
+ * signature failures mapped to the codes the sandbox answers.
  */
-const SIGNATURE_FAILURES: Record<string, [code: string, message: string]> = {
-  SIGNATURE_MISSING: ['MISSING_AUTH_HEADERS', 'Missing authentication headers'],
-  SIGNATURE_MALFORMED: ['MALFORMED_AUTH_HEADERS', 'Malformed authentication headers'],
-  SIGNATURE_INVALID: ['INVALID_SIGNATURE', 'Invalid signature'],
-  SIGNATURE_EXPIRED: ['TOKEN_EXPIRED', 'Token expired'],
-  SIGNATURE_LIFETIME_EXCEEDED: ['VALID_UNTIL_TOO_FAR', 'Signature validity exceeds the allowed lifetime'],
+const SIGNATURE_FAILURES: Record<string, SandboxErrorCode> = {
+  SIGNATURE_MISSING: 'MISSING_AUTH_HEADERS',
+  SIGNATURE_MALFORMED: 'MALFORMED_AUTH_HEADERS',
+  SIGNATURE_INVALID: 'INVALID_SIGNATURE',
+  SIGNATURE_EXPIRED: 'TOKEN_EXPIRED',
+  SIGNATURE_LIFETIME_EXCEEDED: 'VALID_UNTIL_TOO_FAR',
 };
 
-const unknownApiKey = (): ApiError => new ApiError(401, 'INVALID_API_KEY', 'Invalid API key');
-export const workspaceMismatch = (): ApiError =>
-  new ApiError(401, 'WORKSPACE_MISMATCH', 'API key is not valid for this workspace');
+const unknownApiKey = (): ApiError => apiError('INVALID_API_KEY');
+export const workspaceMismatch = (): ApiError => apiError('WORKSPACE_MISMATCH');
 
 /** Verifies the signature headers with @tenantdash/core; every failure becomes a 401 ApiError. */
 export async function verifySignedRequest(
@@ -44,7 +43,6 @@ export async function verifySignedRequest(
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
     if (error.code === 'SIGNATURE_INVALID' && keyProblem !== undefined) throw keyProblem;
-    const [code, message] = SIGNATURE_FAILURES[error.code] ?? ['UNAUTHORIZED', 'Unauthorized'];
-    throw new ApiError(401, code, message);
+    throw apiError(SIGNATURE_FAILURES[error.code] ?? 'UNAUTHORIZED');
   }
 }

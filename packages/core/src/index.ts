@@ -36,6 +36,8 @@ export type { ResolveKey, ResolvedKey } from './keys.js';
 
 export { ConfigError, SignatureError, TenantDashError, TokenError, isTenantDashError } from './errors.js';
 export type { ConfigErrorCode, SignatureErrorCode, TenantDashErrorCode, TokenErrorCode } from './errors.js';
+export { HttpError } from './http-error.js';
+export type { HttpErrorEntry } from './http-error.js';
 
 export {
   DEFAULT_API_URL,

@@ -1,25 +1,27 @@
-import { TokenError, decodeEmbedToken, verifyEmbedToken, type EmbedTokenClaims } from '@tenantdash/core';
+import {
+  TokenError,
+  decodeEmbedToken,
+  verifyEmbedToken,
+  type EmbedTokenClaims,
+  type TokenErrorCode,
+} from '@tenantdash/core';
+import { ERRORS } from '../errors.js';
 import type { SandboxConfig } from '../config.js';
 import type { DashboardAttrs } from '../db/models.js';
 import type { SandboxStore } from '../db/store.js';
 
-/** Why an embed was refused: a stable code and the HTTP status it is served with. */
+export type RefusalCode = TokenErrorCode | 'TOKEN_MISMATCH' | 'DASHBOARD_NOT_FOUND';
+
+/** Why an embed was refused: a stable code and the HTTP status it is served with (from errors.ts). */
 export class EmbedRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-  ) {
+  readonly status: number;
+
+  constructor(readonly code: RefusalCode) {
     super(code);
     this.name = 'EmbedRefusal';
+    this.status = ERRORS[code].status;
   }
 }
-
-const TOKEN_STATUS: Record<string, number> = {
-  TOKEN_MALFORMED: 400,
-  TOKEN_INVALID: 401,
-  TOKEN_EXPIRED: 401,
-  TOKEN_LIFETIME_EXCEEDED: 401,
-};
 
 export interface VerifiedEmbed {
   claims: EmbedTokenClaims;
@@ -46,15 +48,15 @@ export async function verifyEmbed(
       leewaySeconds: config.leewaySeconds,
     });
   } catch (error) {
-    if (error instanceof TokenError) throw new EmbedRefusal(error.code, TOKEN_STATUS[error.code] ?? 401);
+    if (error instanceof TokenError) throw new EmbedRefusal(error.code);
     throw error;
   }
   const named = (given: string | undefined, claimed: string) => given === undefined || given === claimed;
   if (!named(input.workspaceId, claims.workspace_id) || !named(input.dashboardId, claims.dashboard_id)) {
-    throw new EmbedRefusal('TOKEN_MISMATCH', 403);
+    throw new EmbedRefusal('TOKEN_MISMATCH');
   }
   const dashboard = await store.findDashboard(claims.workspace_id, claims.dashboard_id);
-  if (dashboard === undefined) throw new EmbedRefusal('DASHBOARD_NOT_FOUND', 404);
+  if (dashboard === undefined) throw new EmbedRefusal('DASHBOARD_NOT_FOUND');
   return { claims, dashboard };
 }
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ApiError, badRequest } from '../errors.js';
+import { apiError } from '../errors.js';
 import { parseFaultSettings } from '../faults.js';
 import { dashboardData } from './create-dashboard.js';
 
@@ -19,10 +19,10 @@ function sameSecret(given: string, expected: string): boolean {
 export default async function adminRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (request) => {
     const expected = app.config.adminToken;
-    if (expected === undefined) throw new ApiError(404, 'NOT_FOUND', 'Not found');
+    if (expected === undefined) throw apiError('NOT_FOUND');
     const given = request.headers[ADMIN_TOKEN_HEADER];
     if (typeof given !== 'string' || !sameSecret(given, expected)) {
-      throw new ApiError(401, 'ADMIN_UNAUTHORIZED', 'Missing or wrong sandbox admin token');
+      throw apiError('ADMIN_UNAUTHORIZED');
     }
   });
 
@@ -41,7 +41,7 @@ export default async function adminRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { workspace_id?: unknown } }>('/__sandbox/dashboards', async (request) => {
     const workspaceId = request.query.workspace_id;
     if (typeof workspaceId !== 'string' || workspaceId === '') {
-      throw badRequest('INVALID_QUERY', 'workspace_id is required (once)');
+      throw apiError('INVALID_QUERY');
     }
     const rows = await app.store.listDashboards(workspaceId);
     return { workspace_id: workspaceId, count: rows.length, dashboards: rows.map(dashboardData) };

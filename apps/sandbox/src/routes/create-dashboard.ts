@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DashboardAttrs } from '../db/models.js';
-import { badRequest } from '../errors.js';
+import { apiError, bodyWorkspaceMismatch, MESSAGES } from '../errors.js';
 import { chargeTenant } from './charge.js';
 
 export const MAX_TITLE_LENGTH = 255;
@@ -20,30 +20,27 @@ function codePoints(text: string): number {
 
 function parseBody(body: unknown, signedWorkspace: string): CreateDashboardBody {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest('INVALID_BODY', 'The body must be a JSON object');
+    throw apiError('INVALID_BODY');
   }
   const input = body as Record<string, unknown>;
   if (typeof input.workspace_id !== 'string' || input.workspace_id === '') {
-    throw badRequest('INVALID_WORKSPACE_ID', 'workspace_id is required');
+    throw apiError('INVALID_WORKSPACE_ID');
   }
   if (input.workspace_id !== signedWorkspace) {
-    throw badRequest('WORKSPACE_MISMATCH', 'workspace_id must be the signed workspace');
+    throw bodyWorkspaceMismatch();
   }
   if (typeof input.title !== 'string' || input.title.trim() === '') {
-    throw badRequest('INVALID_TITLE', 'title is required');
+    throw apiError('INVALID_TITLE');
   }
   if (codePoints(input.title) > MAX_TITLE_LENGTH) {
-    throw badRequest('INVALID_TITLE', `title must be at most ${MAX_TITLE_LENGTH} characters`);
+    throw apiError('INVALID_TITLE', MESSAGES.titleLength(MAX_TITLE_LENGTH));
   }
   const description = input.description ?? null;
   if (description !== null && typeof description !== 'string') {
-    throw badRequest('INVALID_DESCRIPTION', 'description must be a string or null');
+    throw apiError('INVALID_DESCRIPTION');
   }
   if (description !== null && codePoints(description) > MAX_DESCRIPTION_LENGTH) {
-    throw badRequest(
-      'INVALID_DESCRIPTION',
-      `description must be at most ${MAX_DESCRIPTION_LENGTH} characters`,
-    );
+    throw apiError('INVALID_DESCRIPTION', MESSAGES.descriptionLength(MAX_DESCRIPTION_LENGTH));
   }
   return { workspace_id: input.workspace_id, title: input.title, description };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ApiError, badRequest, errorBody } from '../errors.js';
+import { apiError, ERRORS, errorBody, MESSAGES } from '../errors.js';
 import { periodOf } from '../usage.js';
 import { renderDashboard, renderError, type PageContext, type RenderedPage } from '../embed/page.js';
 import { EmbedRefusal, claimedWorkspace, verifyEmbed } from '../embed/verify.js';
@@ -40,7 +40,8 @@ export default async function embedRoutes(app: FastifyInstance): Promise<void> {
       leadSeconds: config.tokenExpiringLeadSeconds,
     });
     if (token === undefined || workspaceId === null || dashboardId === null) {
-      return send(reply, 400, renderError('MISSING_PARAMETERS', 400, ctx([])));
+      const { status } = ERRORS.MISSING_PARAMETERS;
+      return send(reply, status, renderError('MISSING_PARAMETERS', status, ctx([])));
     }
     try {
       const { claims, dashboard } = await verifyEmbed(store, config, { token, workspaceId, dashboardId });
@@ -85,10 +86,7 @@ export default async function embedRoutes(app: FastifyInstance): Promise<void> {
       typeof body !== 'object' ||
       fields.some((f) => typeof body[f] !== 'string' || body[f] === '')
     ) {
-      throw badRequest(
-        'INVALID_BODY',
-        'token, workspace_id, dashboard_id and tenant_id are required strings',
-      );
+      throw apiError('INVALID_BODY', MESSAGES.tokenCheckBody);
     }
     reply.header('cache-control', 'no-store');
     try {
@@ -97,12 +95,12 @@ export default async function embedRoutes(app: FastifyInstance): Promise<void> {
         workspaceId: body.workspace_id as string,
         dashboardId: body.dashboard_id as string,
       });
-      if (claims.tenant_id !== body.tenant_id) throw new EmbedRefusal('TOKEN_MISMATCH', 403);
+      if (claims.tenant_id !== body.tenant_id) throw new EmbedRefusal('TOKEN_MISMATCH');
       return { valid: true, expires_at: claims.valid_until };
     } catch (error) {
       if (!(error instanceof EmbedRefusal)) throw error;
-      const refusal = new ApiError(error.status, error.code, 'The embed token was refused');
-      return reply.code(refusal.status).send(errorBody(refusal));
+      const refusal = apiError(error.code, MESSAGES.embedRefused);
+      return reply.code(refusal.statusCode).send(errorBody(refusal));
     }
   });
 }

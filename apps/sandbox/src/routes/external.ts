@@ -2,6 +2,7 @@ import type { VerifiedRequest } from '@tenantdash/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultSettings } from '../faults.js';
 import { DEFAULT_FAULT_DELAY_MS, DEFAULT_FAULT_STATUS } from '../faults.js';
+import { errorBody, injectedFault } from '../errors.js';
 import { verifySignedRequest } from '../signed-request.js';
 import createDashboard from './create-dashboard.js';
 import tenantUsage from './tenant-usage.js';
@@ -30,8 +31,8 @@ async function applyFault(
       await sleep(fault.delay_ms ?? DEFAULT_FAULT_DELAY_MS);
       return false;
     case 'error': {
-      const status = fault.status ?? DEFAULT_FAULT_STATUS;
-      await reply.code(status).send({ error: 'Internal server error', code: 'UPSTREAM_UNAVAILABLE', status });
+      const failure = injectedFault(fault.status ?? DEFAULT_FAULT_STATUS);
+      await reply.code(failure.statusCode).send(errorBody(failure));
       return true;
     }
     case 'drop':

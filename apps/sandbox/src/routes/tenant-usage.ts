@@ -1,6 +1,6 @@
 import { idProblem } from '@tenantdash/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest } from '../errors.js';
+import { apiError, MESSAGES } from '../errors.js';
 import { PERIOD_PATTERN } from '../usage.js';
 import { chargeTenant, requireSameWorkspace } from './charge.js';
 
@@ -18,7 +18,7 @@ interface UsageQuery {
 function single(query: Record<string, unknown>, name: string): string | undefined {
   const value = query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw badRequest('INVALID_QUERY', `${name} must be given once`);
+  if (typeof value !== 'string') throw apiError('INVALID_QUERY', MESSAGES.givenOnce(name));
   return value;
 }
 
@@ -28,7 +28,7 @@ function parseQuery(raw: unknown): UsageQuery {
   for (const name of ['from_period', 'to_period'] as const) {
     const value = single(query, name);
     if (value === undefined) continue;
-    if (!PERIOD_PATTERN.test(value)) throw badRequest('INVALID_PERIOD', `${name} must be YYYY-MM`);
+    if (!PERIOD_PATTERN.test(value)) throw apiError('INVALID_PERIOD', MESSAGES.period(name));
     result[name] = value;
   }
   if (
@@ -36,17 +36,17 @@ function parseQuery(raw: unknown): UsageQuery {
     result.to_period !== undefined &&
     result.from_period > result.to_period
   ) {
-    throw badRequest('INVALID_PERIOD', 'from_period must not be after to_period');
+    throw apiError('INVALID_PERIOD');
   }
   const page = single(query, 'page');
   if (page !== undefined) {
-    if (!POSITIVE.test(page)) throw badRequest('INVALID_PAGE', 'page must be a whole number of at least 1');
+    if (!POSITIVE.test(page)) throw apiError('INVALID_PAGE');
     result.page = Number(page);
   }
   const perPage = single(query, 'per_page');
   if (perPage !== undefined) {
     if (!POSITIVE.test(perPage) || Number(perPage) > MAX_PER_PAGE) {
-      throw badRequest('INVALID_PER_PAGE', `per_page must be a whole number from 1 to ${MAX_PER_PAGE}`);
+      throw apiError('INVALID_PER_PAGE', MESSAGES.perPage(MAX_PER_PAGE));
     }
     result.per_page = Number(perPage);
   }
@@ -102,7 +102,7 @@ export default async function tenantUsage(app: FastifyInstance): Promise<void> {
     async (request) => {
       requireSameWorkspace(request.signed, request.params.workspace_id);
       if (idProblem(request.params.tenant_id) !== undefined) {
-        throw badRequest('INVALID_TENANT_ID', 'tenant_id is not a valid id');
+        throw apiError('INVALID_TENANT_ID');
       }
       return usageAnswer(app, request, request.params.tenant_id);
     },
