@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { CoalescingSocket } from '../src/db/coalescing-socket.js';
+import { CoalescingSocket } from '../src/shims/coalescing-socket.js';
 import { connect } from '../src/db/connect.js';
 import { migrate } from '../src/db/migrations.js';
 import { defineModels, type Models } from '../src/db/models.js';

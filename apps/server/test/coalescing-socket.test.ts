@@ -1,11 +1,11 @@
 /**
- * The socket the server gives node-postgres: what is written to it within one tick reaches the other end in one
- * write, also after Node's `connect` (which resets a socket's `write`), and a write after the tick goes on its
- * own. Over a real TCP connection on loopback.
+ * The shim src/shims/coalescing-socket.ts, the socket the server gives node-postgres: what is written to it
+ * within one tick reaches the other end in one write, also after Node's `connect` (which resets a socket's
+ * `write`), and a write after the tick goes on its own. Over a real TCP connection on loopback.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CoalescingSocket } from '../src/db/coalescing-socket.js';
+import { CoalescingSocket } from '../src/shims/coalescing-socket.js';
 
 let server: Server;
 let received: Promise<Socket>;

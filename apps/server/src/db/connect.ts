@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Sequelize } from 'sequelize';
-import { coalescingSocket } from './coalescing-socket.js';
+import { coalescingSocket } from '../shims/coalescing-socket.js';
 import { sqliteDialectModule } from './sqlite-database.js';
 
 export interface ConnectOptions {
@@ -38,7 +38,7 @@ export async function connect(databaseUrl: string, options: ConnectOptions = {})
     logging: false,
     pool: { max: options.poolMax ?? 10, min: 0, acquire: POOL_ACQUIRE_TIMEOUT_MS, idle: 10_000 },
     // keepAlive: a connection cut by a network device is noticed instead of hanging until the OS gives up.
-    // stream: each query's messages leave in one write (see coalescing-socket.ts).
+    // stream: each query's messages leave in one write (see shims/coalescing-socket.ts).
     dialectOptions: {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,

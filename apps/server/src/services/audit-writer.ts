@@ -78,7 +78,7 @@ type Insert = (rowCount: number, parameters: (string | null)[]) => Promise<void>
  * PostgreSQL: on a connection of Sequelize's own pool (taken and given back through its connection manager's
  * public `getConnection` / `releaseConnection`, so the pool's size, validation and timeouts apply), as a named
  * query: node-postgres parses it once per connection and after that sends only bind, describe, execute and
- * sync, in one write (db/coalescing-socket.ts). Through `sequelize.query` a batch cost ≈ 9 % of a PostgreSQL
+ * sync, in one write (shims/coalescing-socket.ts). Through `sequelize.query` a batch cost ≈ 9 % of a PostgreSQL
  * + Redis instance's CPU in Sequelize's query path (`formatBindParameters`, its `run`) plus a parse message
  * per batch (profile of the scale-out bench, one instance alone, 2026-11-29). A failed parse is not kept
  * (node-postgres records a name only on ParseComplete). Errors are the driver's own, which db/unavailable.ts
