@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { decodeEmbedToken } from '@tenantdash/core';
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run.js';
+import { COMMAND_USAGE } from '../src/cli/usage.js';
 import { connect } from '../src/db/connect.js';
 import { migrator } from '../src/db/migrations.js';
 import {
@@ -364,6 +366,31 @@ describe('the migration from one workspace', () => {
       expect((await provision(server, 'legacy-b')).json()).toMatchObject({
         workspace_id: SANDBOX_SEED.workspaceId,
       });
+    } finally {
+      await server.close();
+      await database.drop();
+    }
+  });
+});
+
+describe('the CLI', () => {
+  it('provisions into the workspace --workspace names, refuses an unknown one, and shows the flag in its usage', async () => {
+    const database = await testDatabase(dir, 'cli.sqlite');
+    const server = await buildTestServer(sandbox.url, workspacesEnv(), { database });
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (text: string) => void out.push(text), err: (text: string) => void err.push(text) };
+    try {
+      expect(await runCli(['provision', 'cli-us', 'US board', '--workspace', US.id], server.env, io)).toBe(0);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ tenant_id: 'cli-us', workspace_id: US.id });
+      expect(await runCli(['provision', 'cli-x', 'X', '--workspace', 'ws_nowhere'], server.env, io)).toBe(1);
+      expect(err.at(-1)).toBe('WORKSPACE_UNKNOWN: No such workspace is configured');
+      expect(await runCli(['provision', 'cli-us', 'Again', '--workspace', EU.id], server.env, io)).toBe(1);
+      expect(err.at(-1)).toBe('TENANT_WORKSPACE_CONFLICT: This tenant belongs to another workspace');
+      expect(await runCli(['provision', 'cli-y', 'Y', '--workspaces', EU.id], server.env, io)).toBe(2);
+      expect(err.at(-1)).toContain(COMMAND_USAGE.provision);
+      expect(COMMAND_USAGE.provision).toContain('[--workspace <id>]');
+      expect(await server.app.store.tenantWorkspace('cli-x')).toBeNull();
     } finally {
       await server.close();
       await database.drop();
