@@ -1,42 +1,22 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { connect } from '../src/db/connect.js';
-import {
-  adminKey,
-  bearer,
-  buildTestServer,
-  jwt,
-  startSandbox,
-  type Sandbox,
-  type TestServer,
-} from './helper.js';
+import { adminKey, bearer, buildTestServer, jwt, provisionTenant, useTestStack } from './helper.js';
 
-let sandbox: Sandbox;
-let server: TestServer;
+const stack = useTestStack();
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url);
-  await server.app.inject({
-    method: 'POST',
-    url: '/api/v1/dashboards',
-    headers: adminKey,
-    payload: { tenant_id: 'c1', name: 'C1' },
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
+  await provisionTenant(stack.server.app, 'c1', 'C1');
 });
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 it('concurrent token requests each get their own committed audit row', async () => {
-  const before = (await server.counts()).audit;
+  const before = (await stack.server.counts()).audit;
   const headers = bearer(await jwt({ sub: 'burst', tenants: ['c1'] }));
   const responses = await Promise.all(
     Array.from({ length: 60 }, () =>
-      server.app.inject({
+      stack.server.app.inject({
         method: 'POST',
         url: '/api/v1/dashboards/iframe-token',
         headers,
@@ -45,9 +25,9 @@ it('concurrent token requests each get their own committed audit row', async () 
     ),
   );
   expect(responses.every((r) => r.statusCode === 200)).toBe(true);
-  const rows = await server.app.store.models.TokenAudit.findAll({ where: { subject: 'user:burst' } });
+  const rows = await stack.server.app.store.models.TokenAudit.findAll({ where: { subject: 'user:burst' } });
   expect(rows).toHaveLength(60);
-  expect((await server.counts()).audit).toBe(before + 60);
+  expect((await stack.server.counts()).audit).toBe(before + 60);
   const hashes = new Set(rows.map((row) => row.token_sha256));
   for (const response of responses) expect(hashes.has(sha(response.json().token))).toBe(true);
 });
@@ -55,7 +35,7 @@ it('concurrent token requests each get their own committed audit row', async () 
 it('a cached JWT verdict does not outlive the JWT', async () => {
   const token = await jwt({ sub: 'short', tenants: ['c1'], expiresInSeconds: 60 });
   const send = () =>
-    server.app.inject({
+    stack.server.app.inject({
       method: 'POST',
       url: '/api/v1/dashboards/iframe-token',
       headers: bearer(token),
@@ -74,27 +54,22 @@ it('a cached JWT verdict does not outlive the JWT', async () => {
 it('the kill switch applies at once even when the lookup is cached', async () => {
   const headers = bearer(await jwt({ sub: 'kill', tenants: ['c1'] }));
   const send = () =>
-    server.app.inject({
+    stack.server.app.inject({
       method: 'POST',
       url: '/api/v1/dashboards/iframe-token',
       headers,
       payload: { tenant_id: 'c1' },
     });
   expect((await send()).statusCode).toBe(200);
-  await server.app.inject({ method: 'POST', url: '/api/v1/tenants/c1/disable', headers: adminKey });
+  await stack.server.app.inject({ method: 'POST', url: '/api/v1/tenants/c1/disable', headers: adminKey });
   expect((await send()).json().code).toBe('TENANT_DISABLED');
-  await server.app.inject({ method: 'POST', url: '/api/v1/tenants/c1/enable', headers: adminKey });
+  await stack.server.app.inject({ method: 'POST', url: '/api/v1/tenants/c1/enable', headers: adminKey });
   expect((await send()).statusCode).toBe(200);
 });
 
 it('closing under load finishes requests in flight and loses no audit row', async () => {
-  const other = await buildTestServer(sandbox.url);
-  await other.app.inject({
-    method: 'POST',
-    url: '/api/v1/dashboards',
-    headers: adminKey,
-    payload: { tenant_id: 'c2', name: 'C2' },
-  });
+  const other = await buildTestServer(stack.sandbox.url);
+  await provisionTenant(other.app, 'c2', 'C2');
   await other.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(other.app.server.address() as { port: number }).port}/api/v1/dashboards/iframe-token`;
   const headers = {

@@ -3,24 +3,14 @@
  * the summary's counts, who may read them, bad input, and that no answer holds a token or a JWT.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adminKey,
-  bearer,
-  buildTestServer,
-  jwt,
-  provisionTenant,
-  startSandbox,
-  type Sandbox,
-  type TestServer,
-} from './helper.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminKey, bearer, jwt, provisionTenant, useTestStack } from './helper.js';
 
 const T0 = Date.UTC(2026, 10, 29, 10, 0, 0);
 const MINUTE = 60_000;
 let clock = T0;
 
-let sandbox: Sandbox;
-let server: TestServer;
+const stack = useTestStack({ app: { now: () => clock } });
 const dashboards: Record<string, string> = {};
 /** Every token and JWT these tests saw: none may appear in an audit answer. */
 const secrets: string[] = [];
@@ -32,7 +22,7 @@ async function issue(sub: string | 'admin-key', tenant: string, tenants: string[
     sub === 'admin-key'
       ? adminKey
       : bearer(await jwt({ sub, tenants }).then((token) => (secrets.push(token), token)));
-  const response = await server.app.inject({
+  const response = await stack.server.app.inject({
     method: 'POST',
     url: '/api/v1/dashboards/iframe-token',
     headers,
@@ -50,7 +40,7 @@ async function issue(sub: string | 'admin-key', tenant: string, tenants: string[
 }
 
 const get = async (url: string, headers: Record<string, string> = adminKey) => {
-  const response = await server.app.inject({ url, headers });
+  const response = await stack.server.app.inject({ url, headers });
   for (const secret of secrets) expect(response.body).not.toContain(secret);
   return response;
 };
@@ -69,10 +59,8 @@ const view = (row: (typeof issued)[number]) => ({
 const strip = (items: Record<string, unknown>[]) => items.map(({ id: _id, ...rest }) => rest);
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url, {}, { now: () => clock });
   for (const tenant of ['acme', 'globex', 'initech']) {
-    dashboards[tenant] = (await provisionTenant(server.app, tenant)).dashboard_id;
+    dashboards[tenant] = (await provisionTenant(stack.server.app, tenant)).dashboard_id;
   }
   await issue('alice', 'acme');
   clock += MINUTE;
@@ -87,10 +75,6 @@ beforeAll(async () => {
   await issue('mallory', 'initech', ['acme', 'globex', 'initech']);
   clock += MINUTE;
   await issue('admin-key', 'initech');
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
 });
 
 describe('GET /api/v1/audit', () => {

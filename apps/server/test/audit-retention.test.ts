@@ -3,38 +3,21 @@
  * go, in batches; 0 keeps everything; rounds run on the schedule; the CLI prunes the same; on PostgreSQL one
  * instance prunes at a time.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import { runCli } from '../src/cli/run.js';
 import { AuditRetention, DAY_MS, type PruneResult } from '../src/services/audit-retention.js';
-import {
-  buildTestServer,
-  ENGINE,
-  POSTGRES_URL,
-  startSandbox,
-  type Sandbox,
-  type TestServer,
-} from './helper.js';
+import { ENGINE, POSTGRES_URL, useTestStack } from './helper.js';
 
 const NOW = Date.UTC(2026, 10, 29, 10, 0, 0);
-let sandbox: Sandbox;
-let server: TestServer;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url, { AUDIT_RETENTION_DAYS: '30' }, { now: () => NOW });
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
+const stack = useTestStack({ env: { AUDIT_RETENTION_DAYS: '30' }, app: { now: () => NOW } });
 
 /** Audit rows issued at these ages (ms before NOW), through the real writer; answers their subjects. */
 async function rowsAged(ages: number[], label = 'row'): Promise<string[]> {
   const subjects = ages.map((age, index) => `${label}-${index}-${age}`);
   await Promise.all(
     ages.map((age, index) =>
-      server.app.store.audit.record({
+      stack.server.app.store.audit.record({
         id: null,
         tenant_id: 't',
         dashboard_id: 'd',
@@ -52,12 +35,12 @@ async function rowsAged(ages: number[], label = 'row'): Promise<string[]> {
 
 /** The subjects of the rows left, sorted (rows written concurrently may take ids in any order). */
 async function subjectsLeft(): Promise<string[]> {
-  const rows = await server.app.store.models.TokenAudit.findAll();
+  const rows = await stack.server.app.store.models.TokenAudit.findAll();
   return rows.map((row) => row.subject).sort();
 }
 
 async function clear(): Promise<void> {
-  await server.app.store.models.TokenAudit.destroy({ where: {} });
+  await stack.server.app.store.models.TokenAudit.destroy({ where: {} });
 }
 
 describe('a prune round', () => {
@@ -70,7 +53,7 @@ describe('a prune round', () => {
       30 * DAY_MS,
       DAY_MS,
     ]);
-    const result = await server.app.auditRetention.pruneNow();
+    const result = await stack.server.app.auditRetention.pruneNow();
     expect(result).toEqual({
       cutoff: new Date(NOW - 30 * DAY_MS).toISOString(),
       deleted: 3,
@@ -80,7 +63,7 @@ describe('a prune round', () => {
     expect(await subjectsLeft()).toEqual([boundary!, young!].sort());
     expect([old, older, justDue]).not.toContain(boundary);
     // Nothing left to do: a second round deletes nothing.
-    expect((await server.app.auditRetention.pruneNow()).deleted).toBe(0);
+    expect((await stack.server.app.auditRetention.pruneNow()).deleted).toBe(0);
   });
 
   it('works through in batches, oldest first', async () => {
@@ -90,7 +73,7 @@ describe('a prune round', () => {
       'due',
     );
     const kept = await rowsAged([DAY_MS, 2 * DAY_MS], 'kept');
-    const retention = new AuditRetention(server.app.store.sequelize, {
+    const retention = new AuditRetention(stack.server.app.store.sequelize, {
       retentionDays: 30,
       now: () => NOW,
       batchRows: 3,
@@ -105,7 +88,10 @@ describe('a prune round', () => {
   it('keeps every row when AUDIT_RETENTION_DAYS is 0, and schedules nothing', async () => {
     await clear();
     const rows = await rowsAged([10_000 * DAY_MS, DAY_MS]);
-    const retention = new AuditRetention(server.app.store.sequelize, { retentionDays: 0, now: () => NOW });
+    const retention = new AuditRetention(stack.server.app.store.sequelize, {
+      retentionDays: 0,
+      now: () => NOW,
+    });
     expect(retention.enabled).toBe(false);
     expect(await retention.pruneNow()).toMatchObject({ deleted: 0, batches: 0, complete: true });
     expect(await subjectsLeft()).toEqual([...rows].sort());
@@ -117,7 +103,7 @@ describe('a prune round', () => {
     const out: string[] = [];
     const code = await runCli(
       ['audit', 'prune'],
-      { ...server.env, AUDIT_RETENTION_DAYS: '30' },
+      { ...stack.server.env, AUDIT_RETENTION_DAYS: '30' },
       { out: (line) => out.push(line), err: (line) => out.push(line) },
       () => NOW,
     );
@@ -137,7 +123,7 @@ describe('the schedule', () => {
     await clear();
     const rounds: (PruneResult | { error: unknown })[] = [];
     let roundDone: () => void = () => undefined;
-    const retention = new AuditRetention(server.app.store.sequelize, {
+    const retention = new AuditRetention(stack.server.app.store.sequelize, {
       retentionDays: 30,
       now: () => NOW,
       onRound: (result) => {
@@ -179,7 +165,7 @@ describe.runIf(ENGINE === 'postgres')('several instances on one PostgreSQL datab
   it('prune one at a time: a round ends at once while another instance holds the lock', async () => {
     await clear();
     await rowsAged([31 * DAY_MS, 32 * DAY_MS]);
-    const schema = new URL(server.env.DATABASE_URL!).searchParams.get('options')!.split('=').at(-1)!;
+    const schema = new URL(stack.server.env.DATABASE_URL!).searchParams.get('options')!.split('=').at(-1)!;
     const other = new pg.Client({ connectionString: POSTGRES_URL });
     await other.connect();
     try {
@@ -187,14 +173,14 @@ describe.runIf(ENGINE === 'postgres')('several instances on one PostgreSQL datab
       await other.query(`SELECT pg_advisory_xact_lock(hashtext('tenantdash-audit-prune:' || $1::text))`, [
         schema,
       ]);
-      expect(await server.app.auditRetention.pruneNow()).toMatchObject({
+      expect(await stack.server.app.auditRetention.pruneNow()).toMatchObject({
         deleted: 0,
         batches: 0,
         complete: false,
       });
       expect(await subjectsLeft()).toHaveLength(2);
       await other.query('COMMIT');
-      expect(await server.app.auditRetention.pruneNow()).toMatchObject({ deleted: 2, complete: true });
+      expect(await stack.server.app.auditRetention.pruneNow()).toMatchObject({ deleted: 2, complete: true });
     } finally {
       await other.end();
     }

@@ -1,45 +1,20 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adminKey,
-  AUDIENCE,
-  bearer,
-  buildTestServer,
-  ISSUER,
-  JWT_SECRET,
-  jwt,
-  startSandbox,
-  type Sandbox,
-  type TestServer,
-} from './helper.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AUDIENCE, bearer, ISSUER, jwt, JWT_SECRET, provisionTenant, useTestStack } from './helper.js';
 
-let sandbox: Sandbox;
-let server: TestServer;
+const stack = useTestStack();
 let dashboardA: string;
 let dashboardB: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url);
-  const provision = async (tenant: string) => {
-    const response = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/dashboards',
-      headers: adminKey,
-      payload: { tenant_id: tenant, name: `${tenant} dashboard` },
-    });
-    return response.json().dashboard_id as string;
-  };
+  const provision = async (tenant: string) =>
+    (await provisionTenant(stack.server.app, tenant, `${tenant} dashboard`)).dashboard_id;
   dashboardA = await provision('tenant-a');
   dashboardB = await provision('tenant-b');
 });
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
 
 const mint = (headers: Record<string, string>, payload: object) =>
-  server.app.inject({ method: 'POST', url: '/api/v1/dashboards/iframe-token', headers, payload });
+  stack.server.app.inject({ method: 'POST', url: '/api/v1/dashboards/iframe-token', headers, payload });
 
 const UNAUTHENTICATED = {
   statusCode: 401,
@@ -142,11 +117,11 @@ describe('bearer JWTs', () => {
 
   for (const [name, headers] of rejected) {
     it(`refuses ${name}: 401 UNAUTHENTICATED, no audit row`, async () => {
-      const before = await server.counts();
+      const before = await stack.server.counts();
       const response = await mint(await headers(), { tenant_id: 'tenant-a' });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual(UNAUTHENTICATED);
-      expect(await server.counts()).toEqual(before);
+      expect(await stack.server.counts()).toEqual(before);
     });
   }
 
@@ -165,17 +140,20 @@ describe('bearer JWTs', () => {
   });
 
   it("another tenant's dashboard looks like a missing one, and no token is issued", async () => {
-    const before = await server.counts();
+    const before = await stack.server.counts();
     const user = bearer(await jwt({ tenants: ['tenant-a'] }));
     const foreign = await mint(user, { tenant_id: 'tenant-a', dashboard_id: dashboardB });
     const missing = await mint(user, { tenant_id: 'tenant-a', dashboard_id: 'no-such-dashboard' });
     expect(foreign.json()).toEqual(DASHBOARD_NOT_FOUND);
     expect(missing.body).toBe(foreign.body);
-    const read = await server.app.inject({ url: `/api/v1/dashboards/${dashboardB}`, headers: user });
+    const read = await stack.server.app.inject({ url: `/api/v1/dashboards/${dashboardB}`, headers: user });
     expect(read.json()).toEqual(DASHBOARD_NOT_FOUND);
-    const list = await server.app.inject({ url: '/api/v1/dashboards?tenant_id=tenant-b', headers: user });
+    const list = await stack.server.app.inject({
+      url: '/api/v1/dashboards?tenant_id=tenant-b',
+      headers: user,
+    });
     expect(list.json()).toEqual(TENANT_NOT_FOUND);
-    expect(await server.counts()).toEqual(before);
+    expect(await stack.server.counts()).toEqual(before);
   });
 
   it('admin routes refuse a plain user with 403 FORBIDDEN and accept an admin claim', async () => {
@@ -186,7 +164,7 @@ describe('bearer JWTs', () => {
       { method: 'DELETE' as const, url: `/api/v1/dashboards/${dashboardA}` },
       { method: 'POST' as const, url: '/api/v1/dashboards', payload: { tenant_id: 'tenant-a', name: 'x' } },
     ]) {
-      const response = await server.app.inject({ ...request, headers: user });
+      const response = await stack.server.app.inject({ ...request, headers: user });
       expect(response.statusCode).toBe(403);
       expect(response.json()).toEqual({
         statusCode: 403,
@@ -195,7 +173,7 @@ describe('bearer JWTs', () => {
         message: 'This action needs admin rights',
       });
     }
-    const admin = await server.app.inject({
+    const admin = await stack.server.app.inject({
       url: '/api/v1/tenants',
       headers: bearer(await jwt({ admin: true })),
     });
@@ -209,7 +187,7 @@ describe('bearer JWTs', () => {
   it('an admin JWT may mint for any tenant; the audit row names the user', async () => {
     const response = await mint(bearer(await jwt({ sub: 'ops-1', admin: true })), { tenant_id: 'tenant-b' });
     expect(response.statusCode).toBe(200);
-    const row = await server.app.store.models.TokenAudit.findOne({ order: [['id', 'DESC']] });
+    const row = await stack.server.app.store.models.TokenAudit.findOne({ order: [['id', 'DESC']] });
     expect(row?.subject).toBe('user:ops-1');
     expect(row?.tenant_id).toBe('tenant-b');
   });

@@ -6,24 +6,16 @@
 import { launchChromium } from '@tenantdash/test-utils';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildTestServer, startSandbox, type Sandbox, type TestServer } from './helper.js';
+import { useTestStack } from './helper.js';
 
-let sandbox: Sandbox;
-let server: TestServer;
+const stack = useTestStack({ listen: true });
 let browser: Browser;
-let base: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url);
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await sandbox?.close();
 });
 
 it('renders every operation with no console message and no page error', async () => {
@@ -31,9 +23,9 @@ it('renders every operation with no console message and no page error', async ()
   const console: string[] = [];
   page.on('console', (message) => console.push(`${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => console.push(`pageerror: ${error.message}`));
-  const response = await page.goto(`${base}/docs`);
+  const response = await page.goto(`${stack.url}/docs`);
   expect(response?.status()).toBe(200);
-  const spec = (await (await fetch(`${base}/docs/json`)).json()) as { paths: Record<string, object> };
+  const spec = (await (await fetch(`${stack.url}/docs/json`)).json()) as { paths: Record<string, object> };
   const operations = Object.values(spec.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
   await page
     .locator('.opblock')

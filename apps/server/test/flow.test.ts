@@ -1,33 +1,12 @@
 /** The whole flow over real sockets: provision → token → the sandbox's embed page accepts it. */
 import { decodeEmbedToken } from '@tenantdash/core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  ADMIN_KEY,
-  buildTestServer,
-  jwt,
-  SANDBOX_SEED,
-  startSandbox,
-  type Sandbox,
-  type TestServer,
-} from './helper.js';
+import { expect, it } from 'vitest';
+import { ADMIN_KEY, jwt, SANDBOX_SEED, useTestStack } from './helper.js';
 
-let sandbox: Sandbox;
-let server: TestServer;
-let base: string;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url, { EMBED_TOKEN_TTL_SECONDS: '600' });
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
+const stack = useTestStack({ env: { EMBED_TOKEN_TTL_SECONDS: '600' }, listen: true });
 
 it('provisions over HTTP, mints a token, and the sandbox embed page renders the dashboard', async () => {
-  const created = await fetch(`${base}/api/v1/dashboards`, {
+  const created = await fetch(`${stack.url}/api/v1/dashboards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-admin-key': ADMIN_KEY, 'idempotency-key': 'flow-1' },
     body: JSON.stringify({ tenant_id: 'org-123', name: 'Revenue', description: 'Per month' }),
@@ -37,7 +16,7 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
 
   const user = await jwt({ sub: 'alice', tenants: ['org-123'] });
   const started = Math.floor(Date.now() / 1000);
-  const response = await fetch(`${base}/api/v1/dashboards/iframe-token`, {
+  const response = await fetch(`${stack.url}/api/v1/dashboards/iframe-token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -80,7 +59,7 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
   });
 
   const embedUrl = new URL(issued.embed_url);
-  expect(embedUrl.origin + embedUrl.pathname).toBe(`${sandbox.url}/embedded/dashboard`);
+  expect(embedUrl.origin + embedUrl.pathname).toBe(`${stack.sandbox.url}/embedded/dashboard`);
   expect(embedUrl.searchParams.get('embedded-token')).toBe(issued.token);
   expect(embedUrl.searchParams.get('workspace-id')).toBe(SANDBOX_SEED.workspaceId);
   expect(embedUrl.searchParams.get('dashboard-id')).toBe(dashboard.dashboard_id);
@@ -92,7 +71,7 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
   expect(html).not.toContain('data-error-code');
 
   // The audit row: who, where from, when, and the token's hash — never the token.
-  const rows = await server.app.store.models.TokenAudit.findAll();
+  const rows = await stack.server.app.store.models.TokenAudit.findAll();
   expect(rows).toHaveLength(1);
   const row = rows[0]!;
   expect(row.tenant_id).toBe('org-123');
@@ -107,8 +86,8 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
   expect(JSON.stringify(row.toJSON())).not.toContain(claims.signature);
 
   // Logged, without the token or its signature.
-  const logs = server.logs.join('\n');
-  const issuedLine = server.logs
+  const logs = stack.server.logs.join('\n');
+  const issuedLine = stack.server.logs
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .find((line) => line.tenant_id === 'org-123' && line.msg === 'request completed');
   expect(issuedLine).toMatchObject({
@@ -125,7 +104,7 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
 
 it('a token edited to point at another tenant is refused by the embed page', async () => {
   const user = await jwt({ sub: 'bob', tenants: ['org-123'] });
-  const response = await fetch(`${base}/api/v1/dashboards/iframe-token`, {
+  const response = await fetch(`${stack.url}/api/v1/dashboards/iframe-token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${user}` },
     body: JSON.stringify({ tenantId: 'org-123' }),

@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ERRORS } from '../src/errors.js';
-import { buildTestServer, startSandbox, type Sandbox, type TestServer } from './helper.js';
+import { buildTestServer, useTestStack } from './helper.js';
 
-let sandbox: Sandbox;
-let server: TestServer;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url);
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
+const stack = useTestStack();
 
 it('healthz and readyz answer', async () => {
-  expect((await server.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
-  expect((await server.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
+  expect((await stack.server.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+  expect((await stack.server.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
 });
 
 it('readyz is 503 NOT_READY when the database is gone', async () => {
-  const other = await buildTestServer(sandbox.url);
+  const other = await buildTestServer(stack.sandbox.url);
   await other.app.store.sequelize.close();
   const response = await other.app.inject({ url: '/readyz' });
   expect(response.statusCode).toBe(503);
@@ -33,7 +24,7 @@ it('readyz is 503 NOT_READY when the database is gone', async () => {
 });
 
 it('serves the OpenAPI document and the docs UI', async () => {
-  const spec = (await server.app.inject({ url: '/docs/json' })).json();
+  const spec = (await stack.server.app.inject({ url: '/docs/json' })).json();
   expect(spec.openapi).toMatch(/^3\./);
   expect(Object.keys(spec.paths)).toEqual(
     expect.arrayContaining([
@@ -54,7 +45,7 @@ it('serves the OpenAPI document and the docs UI', async () => {
   const body =
     spec.paths['/api/v1/dashboards/iframe-token'].post.requestBody.content['application/json'].schema;
   expect(body.additionalProperties).toBe(false);
-  const ui = await server.app.inject({ url: '/docs/' });
+  const ui = await stack.server.app.inject({ url: '/docs/' });
   expect(ui.statusCode).toBe(200);
   expect(ui.headers['content-type']).toContain('text/html');
 });
@@ -71,7 +62,7 @@ interface Operation {
 }
 
 it('describes every route and every answer, with an example of each, errors from the catalogue', async () => {
-  const spec = (await server.app.inject({ url: '/docs/json' })).json<{
+  const spec = (await stack.server.app.inject({ url: '/docs/json' })).json<{
     paths: Record<string, Record<string, Operation>>;
   }>();
   const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
@@ -104,7 +95,7 @@ it('describes every route and every answer, with an example of each, errors from
 });
 
 it('rate-limits unknown routes like every other route', async () => {
-  const limited = await buildTestServer(sandbox.url, { RATE_LIMIT_GLOBAL_MAX: '3' });
+  const limited = await buildTestServer(stack.sandbox.url, { RATE_LIMIT_GLOBAL_MAX: '3' });
   try {
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await limited.app.inject({ url: `/probe-${i}` }));

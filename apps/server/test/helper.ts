@@ -2,7 +2,8 @@
  * The one way tests build things: a real sandbox (the local Papermap) listening on loopback, and the token
  * server built from a test config over a temporary SQLite file, with its log lines captured. The `postgres`
  * vitest project sets TENANTDASH_TEST_POSTGRES_URL: each test server then gets a fresh schema of its own in
- * that database (dropped on close), so the same suite runs on PostgreSQL.
+ * that database (dropped on close), so the same suite runs on PostgreSQL. `useTestStack` builds the pair for
+ * a file's tests and closes it after them. The app is built through the package's public entry point only.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,8 +13,8 @@ import { buildSandbox, SANDBOX_SEED } from '@tenantdash/sandbox';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import pg from 'pg';
-import { buildApp, type BuildAppOptions } from '../src/app.js';
-import { loadConfig, type ServerConfig } from '../src/config.js';
+import { afterAll, beforeAll } from 'vitest';
+import { buildApp, loadConfig, type BuildAppOptions, type ServerConfig } from '../src/index.js';
 
 export { SANDBOX_SEED };
 
@@ -33,20 +34,25 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** `workspaces`: keys and workspaces on top of the seeded demo ones (e.g. a second key to rotate to). */
-export async function startSandbox(
-  extra: Pick<Parameters<typeof buildSandbox>[0] & object, 'workspaces'> = {},
-): Promise<Sandbox> {
+/** Keys and workspaces on top of the seeded demo ones (e.g. a second key to rotate to). */
+export type SandboxExtra = Pick<Parameters<typeof buildSandbox>[0] & object, 'workspaces'>;
+
+/** Listens on a free loopback port; the base URL. */
+export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the app has no port');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+export async function startSandbox(extra: SandboxExtra = {}): Promise<Sandbox> {
   const app = await buildSandbox({
     databasePath: ':memory:',
     adminToken: SANDBOX_ADMIN_TOKEN,
     logger: false,
     ...extra,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('sandbox has no port');
-  const url = `http://127.0.0.1:${address.port}`;
+  const url = await listenOnLoopback(app);
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${url}${path}`, {
       method,
@@ -200,6 +206,73 @@ export async function buildTestServer(
   };
 }
 
+/** Throws when a hook-built value is read before its `beforeAll` ran (at a file's top level, say). */
+function built<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is built in beforeAll: read it inside a test or a hook`);
+  return value;
+}
+
+/** A sandbox for the tests of the file (or `describe` block) that calls this: started before them, closed after. */
+export function useSandbox(extra: SandboxExtra = {}): { readonly sandbox: Sandbox } {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(extra);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+  return {
+    get sandbox() {
+      return built(sandbox, 'the sandbox');
+    },
+  };
+}
+
+export interface TestStackOptions {
+  sandbox?: SandboxExtra;
+  /** The server's environment on top of `testEnv` (undefined removes a variable). */
+  env?: Record<string, string | undefined>;
+  /** buildApp's options: an injected clock, hooks. */
+  app?: TestServerOptions;
+  /** Also listen on loopback, for tests that speak real HTTP to the server (`url`). */
+  listen?: boolean;
+}
+
+export interface TestStack {
+  readonly sandbox: Sandbox;
+  readonly server: TestServer;
+  /** The server's base URL (with `listen: true`). */
+  readonly url: string;
+}
+
+/**
+ * A sandbox and a token server on it for the tests of the file (or `describe` block) that calls this: built in
+ * a `beforeAll` (the file's own hooks registered after this call run after it), closed in an `afterAll`.
+ */
+export function useTestStack(options: TestStackOptions = {}): TestStack {
+  const upstream = useSandbox(options.sandbox);
+  let server: TestServer | undefined;
+  let url: string | undefined;
+  beforeAll(async () => {
+    server = await buildTestServer(upstream.sandbox.url, options.env, options.app);
+    if (options.listen) url = await listenOnLoopback(server.app);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    get sandbox() {
+      return upstream.sandbox;
+    },
+    get server() {
+      return built(server, 'the test server');
+    },
+    get url() {
+      return built(url, "the test server's URL (listen: true)");
+    },
+  };
+}
+
 export interface JwtOptions {
   sub?: string;
   tenants?: string[] | string;
@@ -243,12 +316,17 @@ export async function provisionTenant(app: FastifyInstance, tenantId: string, na
   return response.json<{ dashboard_id: string; tenant_id: string }>();
 }
 
-/** POST /api/v1/dashboards/iframe-token through inject, as a user of the given tenants. */
-export async function requestEmbedToken(app: FastifyInstance, tenantId: string, sub = 'user-1') {
+/** POST /api/v1/dashboards/iframe-token through inject, as a user of the tenant (for one of its dashboards). */
+export async function requestEmbedToken(
+  app: FastifyInstance,
+  tenantId: string,
+  sub = 'user-1',
+  dashboardId?: string,
+) {
   return app.inject({
     method: 'POST',
     url: '/api/v1/dashboards/iframe-token',
     headers: bearer(await jwt({ sub, tenants: [tenantId] })),
-    payload: { tenant_id: tenantId },
+    payload: { tenant_id: tenantId, ...(dashboardId ? { dashboard_id: dashboardId } : {}) },
   });
 }

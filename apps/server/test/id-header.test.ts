@@ -4,32 +4,22 @@
  * `t-`, which no probe does) still never sends such an id upstream: provisioning refuses it with 400 before
  * anything is stored or sent, instead of the 502 UPSTREAM_ERROR Papermap's refusal used to become.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { adminKey, buildTestServer, startSandbox, testEnv, type Sandbox, type TestServer } from './helper.js';
+import { adminKey, testEnv, useTestStack } from './helper.js';
 
 const LOOSE = '^t-[\\s\\S]{1,20}$';
-let sandbox: Sandbox;
-let server: TestServer;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url, { ID_PATTERN: LOOSE });
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
+const stack = useTestStack({ env: { ID_PATTERN: LOOSE } });
 
 it('the start-up probes do not catch this pattern (so the guard below is what stops such ids)', () => {
-  expect(loadConfig(testEnv(sandbox.url, { ID_PATTERN: LOOSE })).idPattern.source).toBe(LOOSE);
+  expect(loadConfig(testEnv(stack.sandbox.url, { ID_PATTERN: LOOSE })).idPattern.source).toBe(LOOSE);
 });
 
 it.each(['t-é', 't-a\u0000b', 't-tab\there', 't-trailing ', 't-😀'])(
   'refuses to provision %j with 400, storing and sending nothing',
   async (tenantId) => {
-    const upstream = await sandbox.countDashboards();
-    const response = await server.app.inject({
+    const upstream = await stack.sandbox.countDashboards();
+    const response = await stack.server.app.inject({
       method: 'POST',
       url: '/api/v1/dashboards',
       headers: { ...adminKey, 'idempotency-key': `key-${tenantId.length}` },
@@ -44,13 +34,13 @@ it.each(['t-é', 't-a\u0000b', 't-tab\there', 't-trailing ', 't-😀'])(
         message: 'body/tenant_id must hold printable ASCII only, with no space at either end',
       },
     ]);
-    expect(await sandbox.countDashboards()).toBe(upstream);
-    expect(await server.counts()).toEqual({ tenants: 0, dashboards: 0, audit: 0, idempotency: 0 });
+    expect(await stack.sandbox.countDashboards()).toBe(upstream);
+    expect(await stack.server.counts()).toEqual({ tenants: 0, dashboards: 0, audit: 0, idempotency: 0 });
   },
 );
 
 it('provisions an id of the same pattern that a header carries', async () => {
-  const response = await server.app.inject({
+  const response = await stack.server.app.inject({
     method: 'POST',
     url: '/api/v1/dashboards',
     headers: adminKey,

@@ -1,38 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_KEY,
   adminKey,
   bearer,
   buildTestServer,
   jwt,
+  provisionTenant,
   SANDBOX_SEED,
-  startSandbox,
-  type Sandbox,
-  type TestServer,
+  useTestStack,
 } from './helper.js';
 
-let sandbox: Sandbox;
-let server: TestServer;
+const stack = useTestStack({ env: { RATE_LIMIT_TOKEN_MAX: '3', RATE_LIMIT_GLOBAL_MAX: '1000' } });
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url, { RATE_LIMIT_TOKEN_MAX: '3', RATE_LIMIT_GLOBAL_MAX: '1000' });
-  for (const tenant of ['t1', 't2']) {
-    await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/dashboards',
-      headers: adminKey,
-      payload: { tenant_id: tenant, name: tenant },
-    });
-  }
-});
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
+  for (const tenant of ['t1', 't2']) await provisionTenant(stack.server.app, tenant);
 });
 
 const mint = (headers: Record<string, string>, payload: object, remoteAddress = '127.0.0.1') =>
-  server.app.inject({
+  stack.server.app.inject({
     method: 'POST',
     url: '/api/v1/dashboards/iframe-token',
     headers,
@@ -66,7 +51,7 @@ describe('rate limits on the token endpoint', () => {
     // camelCase does not open a second budget.
     expect((await mint(alice, { tenantId: 't1' })).statusCode).toBe(429);
     // Refused requests issued nothing: 3 (alice t1) + 1 (alice t2) + 1 (bob) audit rows.
-    expect((await server.counts()).audit).toBe(5);
+    expect((await stack.server.counts()).audit).toBe(5);
   });
 
   it('counts unauthenticated callers per IP, before refusing them', async () => {
@@ -110,7 +95,7 @@ describe('headers', () => {
     };
     const token = await mint(bearer(await jwt({ sub: 'dora', tenants: ['t1'] })), { tenant_id: 't1' });
     const refused = await mint({}, { tenant_id: 't1' }, '10.0.0.9');
-    const missing = await server.app.inject({ url: '/nope' });
+    const missing = await stack.server.app.inject({ url: '/nope' });
     expect([token.statusCode, refused.statusCode, missing.statusCode]).toEqual([200, 401, 404]);
     for (const response of [token, refused, missing]) {
       expect(response.headers).toMatchObject(expected);
@@ -119,7 +104,7 @@ describe('headers', () => {
 
   it('allows exactly the configured CORS origins', async () => {
     const preflight = (origin: string) =>
-      server.app.inject({
+      stack.server.app.inject({
         method: 'OPTIONS',
         url: '/api/v1/dashboards/iframe-token',
         headers: {
@@ -143,7 +128,7 @@ describe('headers', () => {
   });
 
   it('lets an allowed origin read Date (clock skew) and Retry-After (back-off) on token answers', async () => {
-    const response = await server.app.inject({
+    const response = await stack.server.app.inject({
       method: 'POST',
       url: '/api/v1/dashboards/iframe-token',
       headers: {
@@ -161,16 +146,16 @@ describe('headers', () => {
 
 describe('logs', () => {
   it('never hold credentials, tokens, signatures or query strings', async () => {
-    server.logs.length = 0;
+    stack.server.logs.length = 0;
     const user = await jwt({ sub: 'dave', tenants: ['t1'] });
     const issued = (await mint(bearer(user), { tenant_id: 't1' }, '10.1.1.1')).json();
-    await server.app.inject({
+    await stack.server.app.inject({
       url: '/api/v1/tenants/t1/usage?from_period=2026-01&secret=sk_leak',
       headers: bearer(user),
     });
-    await server.app.inject({ url: '/api/v1/tenants', headers: { 'x-admin-key': ADMIN_KEY } });
-    await server.app.inject({ url: `/nope?embedded-token=${encodeURIComponent(issued.token)}` });
-    const logs = server.logs.join('\n');
+    await stack.server.app.inject({ url: '/api/v1/tenants', headers: { 'x-admin-key': ADMIN_KEY } });
+    await stack.server.app.inject({ url: `/nope?embedded-token=${encodeURIComponent(issued.token)}` });
+    const logs = stack.server.logs.join('\n');
     expect(logs).toContain('"url":"/api/v1/tenants/t1/usage"');
     expect(logs).toContain('"url":"/nope"');
     for (const secret of [user, issued.token, ADMIN_KEY, SANDBOX_SEED.secretKey, 'sk_leak', 'from_period']) {
@@ -180,11 +165,11 @@ describe('logs', () => {
   });
 
   it('writes one access line per request, with the path, status and duration', async () => {
-    server.logs.length = 0;
+    stack.server.logs.length = 0;
     const user = await jwt({ sub: 'erin', tenants: ['t1'] });
     const issued = (await mint(bearer(user), { tenant_id: 't1' }, '10.2.2.2')).json();
-    await server.app.inject({ url: '/nope?x=1', remoteAddress: '10.2.2.3' });
-    const lines = server.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    await stack.server.app.inject({ url: '/nope?x=1', remoteAddress: '10.2.2.3' });
+    const lines = stack.server.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     // The issued token's tenant, dashboard and subject ride on the access line: no line of their own.
     expect(lines.map((line) => line.msg)).toEqual(['request completed', 'request completed']);
     const [token, missing] = lines;
@@ -202,7 +187,7 @@ describe('logs', () => {
   });
 
   it('an unexpected failure is a generic 500 with nothing of the cause in the body', async () => {
-    const broken = await buildTestServer(sandbox.url);
+    const broken = await buildTestServer(stack.sandbox.url);
     await broken.app.store.sequelize.close();
     const response = await broken.app.inject({ url: '/api/v1/tenants', headers: adminKey });
     expect(response.statusCode).toBe(500);
@@ -217,9 +202,9 @@ describe('logs', () => {
   });
 
   it('5xx answers are generic', async () => {
-    await sandbox.setFault({ mode: 'error', status: 500 });
-    const response = await server.app.inject({ url: '/api/v1/usage', headers: adminKey });
-    await sandbox.clearFault();
+    await stack.sandbox.setFault({ mode: 'error', status: 500 });
+    const response = await stack.server.app.inject({ url: '/api/v1/usage', headers: adminKey });
+    await stack.sandbox.clearFault();
     expect(response.statusCode).toBe(502);
     expect(response.json()).toEqual({
       statusCode: 502,

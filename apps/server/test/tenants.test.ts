@@ -1,48 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adminKey,
-  bearer,
-  buildTestServer,
-  jwt,
-  startSandbox,
-  type Sandbox,
-  type TestServer,
-} from './helper.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminKey, bearer, jwt, provisionTenant, requestEmbedToken, useTestStack } from './helper.js';
 
-let sandbox: Sandbox;
-let server: TestServer;
 let clock = Date.UTC(2026, 10, 22, 0, 0, 0);
+const stack = useTestStack({ env: { USAGE_CACHE_TTL_MS: '30000' }, app: { now: () => clock } });
 const dashboards: Record<string, string> = {};
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  server = await buildTestServer(sandbox.url, { USAGE_CACHE_TTL_MS: '30000' }, { now: () => clock });
   for (const [tenant, name] of [
     ['k1', 'first'],
     ['k1', 'second'],
     ['k2', 'other'],
   ] as const) {
-    const response = await server.app.inject({
-      method: 'POST',
-      url: '/api/v1/dashboards',
-      headers: adminKey,
-      payload: { tenant_id: tenant, name },
-    });
-    dashboards[name] = response.json().dashboard_id;
+    dashboards[name] = (await provisionTenant(stack.server.app, tenant, name)).dashboard_id;
   }
 });
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
-});
 
-const mint = async (tenant: string, dashboard?: string) =>
-  server.app.inject({
-    method: 'POST',
-    url: '/api/v1/dashboards/iframe-token',
-    headers: bearer(await jwt({ tenants: [tenant] })),
-    payload: { tenant_id: tenant, ...(dashboard ? { dashboard_id: dashboard } : {}) },
-  });
+const mint = (tenant: string, dashboard?: string) =>
+  requestEmbedToken(stack.server.app, tenant, 'user-1', dashboard);
 
 describe('token answers', () => {
   it('count expires_in in whole seconds left on the server clock, rounded down', async () => {
@@ -65,7 +39,7 @@ describe('token answers', () => {
 
 describe('tenants', () => {
   it('lists tenants with dashboard counts (admin)', async () => {
-    const response = await server.app.inject({ url: '/api/v1/tenants', headers: adminKey });
+    const response = await stack.server.app.inject({ url: '/api/v1/tenants', headers: adminKey });
     expect(response.json().tenants.map((t: object) => ({ ...t, created_at: undefined }))).toEqual([
       { tenant_id: 'k1', disabled: false, dashboards: 2 },
       { tenant_id: 'k2', disabled: false, dashboards: 1 },
@@ -73,13 +47,13 @@ describe('tenants', () => {
   });
 
   it('the kill switch stops new tokens for the tenant only, and can be undone', async () => {
-    const disabled = await server.app.inject({
+    const disabled = await stack.server.app.inject({
       method: 'POST',
       url: '/api/v1/tenants/k1/disable',
       headers: adminKey,
     });
     expect(disabled.json()).toEqual({ tenant_id: 'k1', disabled: true });
-    const before = await server.counts();
+    const before = await stack.server.counts();
     const refused = await mint('k1');
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toEqual({
@@ -88,14 +62,14 @@ describe('tenants', () => {
       error: 'Forbidden',
       message: 'This tenant is disabled',
     });
-    expect((await server.counts()).audit).toBe(before.audit);
+    expect((await stack.server.counts()).audit).toBe(before.audit);
     expect((await mint('k2')).statusCode).toBe(200);
-    await server.app.inject({ method: 'POST', url: '/api/v1/tenants/k1/enable', headers: adminKey });
+    await stack.server.app.inject({ method: 'POST', url: '/api/v1/tenants/k1/enable', headers: adminKey });
     expect((await mint('k1')).statusCode).toBe(200);
   });
 
   it('disabling an unknown tenant is 404 TENANT_NOT_FOUND', async () => {
-    const response = await server.app.inject({
+    const response = await stack.server.app.inject({
       method: 'POST',
       url: '/api/v1/tenants/ghost/disable',
       headers: adminKey,
@@ -118,14 +92,17 @@ describe('dashboards', () => {
 
   it('a member reads and lists its own dashboards', async () => {
     const user = bearer(await jwt({ tenants: ['k1'] }));
-    const list = await server.app.inject({ url: '/api/v1/dashboards?tenant_id=k1', headers: user });
+    const list = await stack.server.app.inject({ url: '/api/v1/dashboards?tenant_id=k1', headers: user });
     expect(
       list.json().dashboards.map((d: { name: string; is_default: boolean }) => [d.name, d.is_default]),
     ).toEqual([
       ['first', true],
       ['second', false],
     ]);
-    const one = await server.app.inject({ url: `/api/v1/dashboards/${dashboards.second}`, headers: user });
+    const one = await stack.server.app.inject({
+      url: `/api/v1/dashboards/${dashboards.second}`,
+      headers: user,
+    });
     expect(one.json()).toMatchObject({
       dashboard_id: dashboards.second,
       tenant_id: 'k1',
@@ -134,14 +111,14 @@ describe('dashboards', () => {
   });
 
   it('deleting the default mapping promotes the next dashboard; the tenant then mints for it', async () => {
-    const removed = await server.app.inject({
+    const removed = await stack.server.app.inject({
       method: 'DELETE',
       url: `/api/v1/dashboards/${dashboards.first}`,
       headers: adminKey,
     });
     expect(removed.statusCode).toBe(204);
     expect((await mint('k1')).json().dashboard_id).toBe(dashboards.second);
-    const again = await server.app.inject({
+    const again = await stack.server.app.inject({
       method: 'DELETE',
       url: `/api/v1/dashboards/${dashboards.first}`,
       headers: adminKey,
@@ -155,7 +132,7 @@ describe('dashboards', () => {
 describe('usage', () => {
   it('shows a tenant only its own rows, from a briefly cached workspace report', async () => {
     const user = bearer(await jwt({ tenants: ['k2'] }));
-    const first = await server.app.inject({ url: '/api/v1/tenants/k2/usage', headers: user });
+    const first = await stack.server.app.inject({ url: '/api/v1/tenants/k2/usage', headers: user });
     expect(first.statusCode).toBe(200);
     const body = first.json();
     expect(body.workspace_id).toBe('ws_demo');
@@ -165,21 +142,21 @@ describe('usage', () => {
     expect(body.usage[0]).toHaveProperty('credits_used');
 
     // Within the cache window the same answer comes back even though upstream now fails.
-    await sandbox.setFault({ mode: 'error', status: 500 });
-    const cached = await server.app.inject({ url: '/api/v1/tenants/k2/usage', headers: user });
+    await stack.sandbox.setFault({ mode: 'error', status: 500 });
+    const cached = await stack.server.app.inject({ url: '/api/v1/tenants/k2/usage', headers: user });
     expect(cached.json()).toEqual(body);
     clock += 31_000;
-    const expired = await server.app.inject({ url: '/api/v1/tenants/k2/usage', headers: user });
-    await sandbox.clearFault();
+    const expired = await stack.server.app.inject({ url: '/api/v1/tenants/k2/usage', headers: user });
+    await stack.sandbox.clearFault();
     expect(expired.statusCode).toBe(502);
   });
 
   it('admins read the whole workspace; users may not', async () => {
-    const admin = await server.app.inject({ url: '/api/v1/usage?per_page=100', headers: adminKey });
+    const admin = await stack.server.app.inject({ url: '/api/v1/usage?per_page=100', headers: adminKey });
     expect(admin.statusCode).toBe(200);
     const tenants = new Set(admin.json().usage.map((row: { tenant_id: string }) => row.tenant_id));
     expect(tenants.has('k1') && tenants.has('k2')).toBe(true);
-    const user = await server.app.inject({
+    const user = await stack.server.app.inject({
       url: '/api/v1/usage',
       headers: bearer(await jwt({ tenants: ['k2'] })),
     });
@@ -188,11 +165,14 @@ describe('usage', () => {
 
   it('retries a transient upstream failure on reads and answers from the retry', async () => {
     clock += 31_000;
-    server.logs.length = 0;
-    await sandbox.setFault({ mode: 'error', status: 500, remaining: 1 });
-    const response = await server.app.inject({ url: '/api/v1/usage?from_period=2026-01', headers: adminKey });
+    stack.server.logs.length = 0;
+    await stack.sandbox.setFault({ mode: 'error', status: 500, remaining: 1 });
+    const response = await stack.server.app.inject({
+      url: '/api/v1/usage?from_period=2026-01',
+      headers: adminKey,
+    });
     expect(response.statusCode).toBe(200);
-    const warnings = server.logs
+    const warnings = stack.server.logs
       .map((line) => JSON.parse(line))
       .filter((line) => line.msg === 'papermap request failed');
     expect(warnings).toEqual([
@@ -207,8 +187,8 @@ describe('usage', () => {
 
   it("a foreign tenant's usage is 404 like a missing tenant", async () => {
     const user = bearer(await jwt({ tenants: ['k2'] }));
-    const foreign = await server.app.inject({ url: '/api/v1/tenants/k1/usage', headers: user });
-    const missing = await server.app.inject({ url: '/api/v1/tenants/nobody/usage', headers: user });
+    const foreign = await stack.server.app.inject({ url: '/api/v1/tenants/k1/usage', headers: user });
+    const missing = await stack.server.app.inject({ url: '/api/v1/tenants/nobody/usage', headers: user });
     expect(foreign.json().code).toBe('TENANT_NOT_FOUND');
     expect(missing.body).toBe(foreign.body);
   });
