@@ -10,9 +10,8 @@ import {
   jwt,
   provisionTenant,
   requestEmbedToken,
-  startSandbox,
   testEnv,
-  type Sandbox,
+  useSandbox,
   type TestServer,
 } from './helper.js';
 
@@ -80,13 +79,7 @@ function family(exposition: Exposition, name: string): Record<string, number> {
   return found;
 }
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
+const upstream = useSandbox();
 
 /** A token request with the caller's own headers (none, or another tenant's user). */
 async function requestToken(server: TestServer, headers: Record<string, string>, tenantId: string) {
@@ -102,7 +95,7 @@ async function requestToken(server: TestServer, headers: Record<string, string>,
 describe('counters', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await buildTestServer(sandbox.url, { RATE_LIMIT_TOKEN_MAX: '2' });
+    server = await buildTestServer(upstream.sandbox.url, { RATE_LIMIT_TOKEN_MAX: '2' });
   });
   afterAll(async () => {
     await server?.close();
@@ -162,7 +155,7 @@ describe('counters', () => {
   });
 
   it('is not rate limited, and is listed in the OpenAPI document as a text/plain operations route', async () => {
-    const limited = await buildTestServer(sandbox.url, { RATE_LIMIT_GLOBAL_MAX: '1' });
+    const limited = await buildTestServer(upstream.sandbox.url, { RATE_LIMIT_GLOBAL_MAX: '1' });
     try {
       for (let i = 0; i < 3; i++) await scrape(limited);
       const docs = await limited.app.inject({ url: '/docs/json' });
@@ -180,7 +173,7 @@ describe('counters', () => {
   });
 
   it('keeps two app instances in one process apart', async () => {
-    const other = await buildTestServer(sandbox.url);
+    const other = await buildTestServer(upstream.sandbox.url);
     try {
       const mine = family(await scrape(server), 'tenantdash_embed_tokens_total');
       const theirs = family(await scrape(other), 'tenantdash_embed_tokens_total');
@@ -195,21 +188,22 @@ describe('counters', () => {
 describe('upstream outcomes', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await buildTestServer(sandbox.url, {
-      UPSTREAM_TIMEOUT_MS: '200',
+    server = await buildTestServer(upstream.sandbox.url, {
+      // Long enough for a create on a loaded machine, short enough to wait out once below.
+      UPSTREAM_TIMEOUT_MS: '1000',
       UPSTREAM_RETRIES: '2',
       USAGE_CACHE_TTL_MS: '0',
     });
   });
   afterAll(async () => {
-    await sandbox.clearFault();
+    await upstream.sandbox.clearFault();
     await server?.close();
   });
 
   it('records each attempt with its outcome: ok, http_5xx, timeout', async () => {
     await provisionTenant(server.app, 'u1');
     // A 500 on create is not retried (Papermap may have done the work): one attempt, answered 502.
-    await sandbox.setFault({ mode: 'error', status: 500, remaining: 1 });
+    await upstream.sandbox.setFault({ mode: 'error', status: 500, remaining: 1 });
     const failed = await server.app.inject({
       method: 'POST',
       url: '/api/v1/dashboards',
@@ -218,7 +212,7 @@ describe('upstream outcomes', () => {
     });
     expect(failed.statusCode).toBe(502);
     // A usage read that times out is retried; the second attempt succeeds.
-    await sandbox.setFault({ mode: 'slow', delay_ms: 1000, remaining: 1 });
+    await upstream.sandbox.setFault({ mode: 'slow', delay_ms: 3000, remaining: 1 });
     const usage = await server.app.inject({ url: '/api/v1/usage', headers: adminKey });
     expect(usage.statusCode).toBe(200);
 
@@ -237,7 +231,7 @@ describe('upstream outcomes', () => {
       exposition.samples.get(
         'tenantdash_upstream_request_duration_seconds_sum{operation="tenant_usage",outcome="timeout"}',
       ),
-    ).toBeGreaterThanOrEqual(0.2);
+    ).toBeGreaterThanOrEqual(1);
     const errors = family(exposition, 'tenantdash_upstream_errors_total');
     expect(Object.keys(errors)).toHaveLength(10);
     expect(Object.entries(errors).filter(([, value]) => value !== 0)).toEqual([
@@ -249,7 +243,7 @@ describe('upstream outcomes', () => {
 
 describe('access', () => {
   it('asks for the bearer token when METRICS_TOKEN is set, compared exactly', async () => {
-    const server = await buildTestServer(sandbox.url, { METRICS_TOKEN });
+    const server = await buildTestServer(upstream.sandbox.url, { METRICS_TOKEN });
     try {
       for (const authorization of [
         undefined,
@@ -286,7 +280,7 @@ describe('access', () => {
   });
 
   it('METRICS_ENABLED=false: no /metrics route', async () => {
-    const server = await buildTestServer(sandbox.url, { METRICS_ENABLED: 'false' });
+    const server = await buildTestServer(upstream.sandbox.url, { METRICS_ENABLED: 'false' });
     try {
       const response = await server.app.inject({ url: '/metrics' });
       expect(response.statusCode).toBe(404);

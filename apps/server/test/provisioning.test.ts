@@ -1,18 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminKey, buildTestServer, startSandbox, type Sandbox, type TestServer } from './helper.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { adminKey, buildTestServer, useSandbox, type TestServer } from './helper.js';
 
-let sandbox: Sandbox;
+const upstream = useSandbox();
 let server: TestServer;
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
 beforeEach(async () => {
-  await sandbox.clearFault();
-  server = await buildTestServer(sandbox.url, { UPSTREAM_TIMEOUT_MS: '300' });
+  await upstream.sandbox.clearFault();
+  server = await buildTestServer(upstream.sandbox.url);
 });
 afterEach(async () => {
   await server?.close();
@@ -28,7 +22,7 @@ const provision = (body: unknown, key?: string) =>
 
 describe('POST /api/v1/dashboards', () => {
   it('creates the dashboard upstream and stores the mapping; the first one is the default', async () => {
-    const before = await sandbox.countDashboards();
+    const before = await upstream.sandbox.countDashboards();
     const response = await provision({ tenant_id: 'org-a', name: 'Sales', description: 'Monthly sales' });
     expect(response.statusCode).toBe(201);
     const body = response.json();
@@ -40,7 +34,7 @@ describe('POST /api/v1/dashboards', () => {
       is_default: true,
     });
     expect(typeof body.dashboard_id).toBe('string');
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
     const second = await provision({ tenant_id: 'org-a', name: 'Ops', make_default: true });
     expect(second.json()).toMatchObject({ is_default: true, description: null });
     const list = await server.app.inject({ url: '/api/v1/dashboards?tenant_id=org-a', headers: adminKey });
@@ -50,14 +44,14 @@ describe('POST /api/v1/dashboards', () => {
   });
 
   it('answers a retried request with the same key from the record, without a second upstream create', async () => {
-    const before = await sandbox.countDashboards();
+    const before = await upstream.sandbox.countDashboards();
     const first = await provision({ tenant_id: 'org-b', name: 'Sales' }, 'key-retry-1');
     const again = await provision({ tenant_id: 'org-b', name: 'Sales' }, 'key-retry-1');
     expect(first.statusCode).toBe(201);
     expect(again.statusCode).toBe(201);
     expect(again.json()).toEqual(first.json());
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
     expect((await server.counts()).dashboards).toBe(1);
   });
 
@@ -77,9 +71,9 @@ describe('POST /api/v1/dashboards', () => {
   it('creates once when the same key arrives concurrently over real sockets', async () => {
     await server.app.listen({ port: 0, host: '127.0.0.1' });
     const address = server.app.server.address() as { port: number };
-    const before = await sandbox.countDashboards();
+    const before = await upstream.sandbox.countDashboards();
     // Slow upstream: every request is in flight at the same time.
-    await sandbox.setFault({ mode: 'slow', delay_ms: 150 });
+    await upstream.sandbox.setFault({ mode: 'slow', delay_ms: 150 });
     const send = () =>
       fetch(`http://127.0.0.1:${address.port}/api/v1/dashboards`, {
         method: 'POST',
@@ -91,11 +85,11 @@ describe('POST /api/v1/dashboards', () => {
     expect(statuses).toEqual([201, 409, 409, 409]);
     const conflict = await responses.find((r) => r.status === 409)!.json();
     expect(conflict.code).toBe('IDEMPOTENCY_KEY_IN_PROGRESS');
-    await sandbox.clearFault();
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    await upstream.sandbox.clearFault();
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
     const replay = await provision({ tenant_id: 'org-d', name: 'Sales' }, 'key-concurrent');
     expect(replay.statusCode).toBe(201);
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
   });
 
   it('concurrent provisioning for one tenant leaves exactly one default dashboard', async () => {
@@ -121,16 +115,16 @@ describe('POST /api/v1/dashboards', () => {
   });
 
   it('retries a transient upstream 503 by itself and creates exactly once', async () => {
-    const before = await sandbox.countDashboards();
-    await sandbox.setFault({ mode: 'error', status: 503, remaining: 1 });
+    const before = await upstream.sandbox.countDashboards();
+    await upstream.sandbox.setFault({ mode: 'error', status: 503, remaining: 1 });
     const response = await provision({ tenant_id: 'org-e', name: 'Sales' }, 'key-transient');
     expect(response.statusCode).toBe(201);
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
   });
 
   it('a lasting upstream failure answers 502 UPSTREAM_ERROR, stores nothing, and the same key works later', async () => {
-    const before = await sandbox.countDashboards();
-    await sandbox.setFault({ mode: 'error', status: 500 });
+    const before = await upstream.sandbox.countDashboards();
+    await upstream.sandbox.setFault({ mode: 'error', status: 500 });
     const failed = await provision({ tenant_id: 'org-f', name: 'Sales' }, 'key-later');
     expect(failed.statusCode).toBe(502);
     expect(failed.json()).toEqual({
@@ -140,26 +134,30 @@ describe('POST /api/v1/dashboards', () => {
       message: 'Papermap could not complete the request',
     });
     expect(await server.counts()).toEqual({ tenants: 0, dashboards: 0, audit: 0, idempotency: 0 });
-    await sandbox.clearFault();
+    await upstream.sandbox.clearFault();
     const retried = await provision({ tenant_id: 'org-f', name: 'Sales' }, 'key-later');
     expect(retried.statusCode).toBe(201);
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
   });
 
   it('a dropped connection answers 502 without retrying the create', async () => {
-    const before = await sandbox.countDashboards();
-    await sandbox.setFault({ mode: 'drop', remaining: 1 });
+    const before = await upstream.sandbox.countDashboards();
+    await upstream.sandbox.setFault({ mode: 'drop', remaining: 1 });
     const failed = await provision({ tenant_id: 'org-g', name: 'Sales' }, 'key-drop');
     expect(failed.statusCode).toBe(502);
     expect(failed.json().code).toBe('UPSTREAM_ERROR');
     expect((await server.counts()).dashboards).toBe(0);
     const retried = await provision({ tenant_id: 'org-g', name: 'Sales' }, 'key-drop');
     expect(retried.statusCode).toBe(201);
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
   });
 
   it('an upstream slower than the timeout answers 504 UPSTREAM_TIMEOUT and stores nothing', async () => {
-    await sandbox.setFault({ mode: 'slow', delay_ms: 1000, remaining: 1 });
+    // A short timeout for this test only: the others keep the helper's, which a loaded CI machine's six
+    // concurrent creates can take longer than 300 ms to meet.
+    await server.close();
+    server = await buildTestServer(upstream.sandbox.url, { UPSTREAM_TIMEOUT_MS: '300' });
+    await upstream.sandbox.setFault({ mode: 'slow', delay_ms: 1000, remaining: 1 });
     const failed = await provision({ tenant_id: 'org-h', name: 'Sales' }, 'key-slow');
     expect(failed.statusCode).toBe(504);
     expect(failed.json()).toEqual({
@@ -172,7 +170,7 @@ describe('POST /api/v1/dashboards', () => {
   });
 
   it('a 200 answer that is not JSON is a 502 and leaves no mapping', async () => {
-    await sandbox.setFault({ mode: 'malformed', remaining: 1 });
+    await upstream.sandbox.setFault({ mode: 'malformed', remaining: 1 });
     const failed = await provision({ tenant_id: 'org-i', name: 'Sales' });
     expect(failed.statusCode).toBe(502);
     expect(failed.json().code).toBe('UPSTREAM_ERROR');
@@ -180,7 +178,7 @@ describe('POST /api/v1/dashboards', () => {
   });
 
   it('reads the dashboard id from the alternative data.data envelope', async () => {
-    await sandbox.setFault({ mode: 'alt-envelope', remaining: 1 });
+    await upstream.sandbox.setFault({ mode: 'alt-envelope', remaining: 1 });
     const response = await provision({ tenant_id: 'org-j', name: 'Sales' });
     expect(response.statusCode).toBe(201);
     const stored = await server.app.inject({
@@ -209,10 +207,10 @@ describe('POST /api/v1/dashboards', () => {
         replacements: { at: longAgo, key: 'key-crashed' },
       },
     );
-    const before = await sandbox.countDashboards();
+    const before = await upstream.sandbox.countDashboards();
     const response = await provision({ tenant_id: 'org-l', name: 'Sales' }, 'key-crashed');
     expect(response.statusCode).toBe(201);
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
     expect((await IdempotencyRecord.findByPk('key-crashed'))?.state).toBe('done');
   });
 
