@@ -13,27 +13,24 @@ import {
   ISSUER,
   JWT_SECRET,
   SANDBOX_SEED,
-  startSandbox,
   testDatabase,
   testEnv,
-  type Sandbox,
+  useSandbox,
   type TestDatabase,
 } from './helper.js';
 
-let sandbox: Sandbox;
+const upstream = useSandbox();
 let dir: string;
 let database: TestDatabase;
 let env: Record<string, string | undefined>;
 const NOW = Date.UTC(2026, 10, 29, 10, 0, 0);
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
   dir = mkdtempSync(join(tmpdir(), 'tenantdash-cli-'));
   database = await testDatabase(dir, 'cli.sqlite');
-  env = testEnv(sandbox.url, { DATABASE_URL: database.url });
+  env = testEnv(upstream.sandbox.url, { DATABASE_URL: database.url });
 });
 afterAll(async () => {
-  await sandbox?.close();
   await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -129,12 +126,12 @@ describe('help', () => {
 
 describe('operator commands', () => {
   it('provisions, lists, mints (audited as "cli") and decodes', async () => {
-    const before = await sandbox.countDashboards();
+    const before = await upstream.sandbox.countDashboards();
     const provisioned = await cli(['provision', 'cli-tenant', 'CLI dashboard']);
     expect(provisioned.code).toBe(0);
     const dashboard = JSON.parse(provisioned.out);
     expect(dashboard).toMatchObject({ tenant_id: 'cli-tenant', name: 'CLI dashboard', is_default: true });
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
 
     const listed = JSON.parse((await cli(['list-tenants'])).out);
     expect(listed.tenants).toEqual([

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/services/tokens.js';
 import {
   adminKey,
@@ -16,26 +16,19 @@ import {
   ENGINE,
   provisionTenant,
   requestEmbedToken,
-  startSandbox,
   testDatabase,
-  type Sandbox,
+  useSandbox,
   type TestDatabase,
   type TestServer,
 } from './helper.js';
 import { eventually, tcpProxy, terminatePostgresSessions, type TcpProxy } from './infra.js';
 
-let sandbox: Sandbox;
+const upstream = useSandbox();
 let dir: string;
 let database: TestDatabase;
 let server: TestServer | undefined;
 let proxy: TcpProxy | undefined;
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
 afterEach(async () => {
   await proxy?.restore().catch(() => undefined);
   await server?.close();
@@ -51,7 +44,11 @@ async function start(databaseUrl?: (url: string) => string) {
   database = await testDatabase(dir);
   const url = databaseUrl ? databaseUrl(database.url) : database.url;
   // Every token request reads the database (no lookup cache), so every one meets the outage.
-  server = await buildTestServer(sandbox.url, { DATABASE_URL: url, MINT_CACHE_TTL_MS: '0' }, { database });
+  server = await buildTestServer(
+    upstream.sandbox.url,
+    { DATABASE_URL: url, MINT_CACHE_TTL_MS: '0' },
+    { database },
+  );
   await provisionTenant(server.app, 'acme');
   return server;
 }

@@ -15,14 +15,13 @@ import {
   buildTestServer,
   ISSUER,
   jwt,
-  startSandbox,
-  type Sandbox,
+  useSandbox,
   type TestServer,
 } from './helper.js';
 
 type Mode = 'ok' | 'error' | 'not-json' | 'not-a-key-set' | 'hang' | 'redirect';
 
-let sandbox: Sandbox;
+const upstream = useSandbox();
 let idp: FastifyInstance;
 let jwksUrl: string;
 let mode: Mode = 'ok';
@@ -35,7 +34,6 @@ let clock = Date.UTC(2026, 10, 29, 10, 0, 0);
 const servers: TestServer[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
   ({ privateKey: otherKey } = await generateKeyPair('ES256'));
   const pair = await generateKeyPair('ES256', { extractable: true });
   privateKey = pair.privateKey;
@@ -66,7 +64,6 @@ afterAll(async () => {
   for (const release of held.splice(0)) release();
   for (const server of servers) await server.close();
   await idp?.close();
-  await sandbox?.close();
 });
 beforeEach(() => {
   mode = 'ok';
@@ -75,7 +72,7 @@ beforeEach(() => {
 
 async function server(overrides: Record<string, string> = {}) {
   const built = await buildTestServer(
-    sandbox.url,
+    upstream.sandbox.url,
     { AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: jwksUrl, AUTH_JWKS_TIMEOUT_MS: '300', ...overrides },
     { now: () => clock },
   );

@@ -6,21 +6,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tenantdash } from '../src/index.js';
 import { loadConfig } from '../src/config.js';
-import { startSandbox, testDatabase, testEnv, type Sandbox, type TestDatabase } from './helper.js';
+import { testDatabase, testEnv, useSandbox, type TestDatabase } from './helper.js';
 
-let sandbox: Sandbox;
+const upstream = useSandbox();
 let host: FastifyInstance;
 let dir: string;
 let database: TestDatabase;
 const calls: [string | undefined, string | null][] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
   dir = mkdtempSync(join(tmpdir(), 'tenantdash-plugin-'));
   database = await testDatabase(dir, 'db.sqlite');
   // No JWT settings and no admin keys: the host's hook is the only authority.
   const config = loadConfig(
-    testEnv(sandbox.url, {
+    testEnv(upstream.sandbox.url, {
       DATABASE_URL: database.url,
       AUTH_JWT_SECRET: undefined,
       ADMIN_API_KEYS: undefined,
@@ -50,7 +49,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await host?.close();
-  await sandbox?.close();
   await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });

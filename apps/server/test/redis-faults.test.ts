@@ -11,23 +11,20 @@ import {
   buildTestServer,
   provisionTenant,
   requestEmbedToken,
-  startSandbox,
-  type Sandbox,
+  useSandbox,
   type TestServer,
 } from './helper.js';
 import { eventually, privateRedis, redisPrefix, type PrivateRedis } from './infra.js';
 
-let sandbox: Sandbox;
+const upstream = useSandbox();
 let redis: PrivateRedis;
 let server: TestServer | undefined;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
   redis = await privateRedis();
 });
 afterAll(async () => {
   await redis?.stop();
-  await sandbox?.close();
 });
 beforeEach(async () => {
   await redis.start();
@@ -39,7 +36,7 @@ afterEach(async () => {
 });
 
 async function start(overrides: Record<string, string> = {}) {
-  server = await buildTestServer(sandbox.url, {
+  server = await buildTestServer(upstream.sandbox.url, {
     REDIS_URL: redis.url,
     // Counters of earlier tests stay in this Redis unless it was restarted.
     REDIS_KEY_PREFIX: redisPrefix(),

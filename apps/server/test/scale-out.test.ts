@@ -14,9 +14,8 @@ import {
   buildTestServer,
   ENGINE,
   jwt,
-  startSandbox,
   testDatabase,
-  type Sandbox,
+  useSandbox,
   type TestDatabase,
   type TestServer,
 } from './helper.js';
@@ -31,14 +30,13 @@ import {
 
 const TOKEN_MAX = 4;
 
-let sandbox: Sandbox;
+const upstream = useSandbox();
 let database: TestDatabase;
 let dir: string;
 let prefix: string;
 let instances: { server: TestServer; url: string }[];
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
   dir = mkdtempSync(join(tmpdir(), 'tenantdash-scale-out-'));
   database = await testDatabase(dir);
   prefix = redisPrefix();
@@ -52,7 +50,7 @@ beforeAll(async () => {
   };
   // On PostgreSQL both start at once on the empty database, as in a deploy: one migrates, the other waits
   // for it. SQLite is the one-instance mode: nothing coordinates two processes migrating one file.
-  const build = () => buildTestServer(sandbox.url, env, { database });
+  const build = () => buildTestServer(upstream.sandbox.url, env, { database });
   const servers =
     ENGINE === 'postgres' ? await Promise.all([build(), build()]) : [await build(), await build()];
   instances = [];
@@ -65,11 +63,10 @@ afterAll(async () => {
   await database?.drop();
   if (dir) rmSync(dir, { recursive: true, force: true });
   if (prefix) await dropRedisKeys(prefix);
-  await sandbox?.close();
 });
 
 beforeEach(async () => {
-  await sandbox.clearFault();
+  await upstream.sandbox.clearFault();
 });
 
 function provision(instance: number, body: object, idempotencyKey?: string) {
@@ -121,8 +118,8 @@ describe('two instances, one database, one Redis', () => {
 
   it('create one upstream dashboard for one Idempotency-Key sent to both at once', async () => {
     // The upstream call takes a while, so the second request arrives while the first holds the key.
-    await sandbox.setFault({ mode: 'slow', delay_ms: 300, remaining: 2 });
-    const before = await sandbox.countDashboards();
+    await upstream.sandbox.setFault({ mode: 'slow', delay_ms: 300, remaining: 2 });
+    const before = await upstream.sandbox.countDashboards();
     const body = { tenant_id: 'globex', name: 'Globex' };
     const answers = await Promise.all([provision(0, body, 'same-key-1'), provision(1, body, 'same-key-1')]);
     const results = await Promise.all(
@@ -132,7 +129,7 @@ describe('two instances, one database, one Redis', () => {
     expect(results.find((r) => r.status === 409)!.body).toMatchObject({
       code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
     });
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
     // A retry to either instance now gets the stored answer.
     const created = results.find((r) => r.status === 201)!.body;
     for (const instance of [0, 1]) {
@@ -141,7 +138,7 @@ describe('two instances, one database, one Redis', () => {
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
       expect(await retry.json()).toEqual(created);
     }
-    expect(await sandbox.countDashboards()).toBe(before + 1);
+    expect(await upstream.sandbox.countDashboards()).toBe(before + 1);
   });
 
   it('apply the kill switch on every instance at once, although lookups are cached for a minute', async () => {
@@ -187,7 +184,7 @@ describe('two instances, one database, one Redis', () => {
   });
 
   it('keep issuing tokens while Papermap fails, and audit every one of them', async () => {
-    await sandbox.setFault({ mode: 'error', status: 503 });
+    await upstream.sandbox.setFault({ mode: 'error', status: 503 });
     const failed = await provision(0, { tenant_id: 'umbrella', name: 'Umbrella' });
     expect(failed.status).toBe(502);
     expect(await failed.json()).toMatchObject({ code: 'UPSTREAM_ERROR' });
