@@ -31,6 +31,7 @@ import {
 const EU = { id: 'ws_eu', key: { id: 'ak_eu', secret: 'sk_eu_0123456789abcdef0123456789abcdef' } };
 const EU_NEXT_KEY = { id: 'ak_eu_next', secret: 'sk_eu_next_fedcba9876543210fedcba98765432' };
 const US = { id: 'ws_us', key: { id: 'ak_us', secret: 'sk_us_0123456789abcdef0123456789abcdef' } };
+const RACE = { id: 'ws_race', key: { id: 'ak_race', secret: 'sk_race_0123456789abcdef0123456789ab' } };
 
 let sandbox: Sandbox;
 let dir: string;
@@ -40,6 +41,7 @@ beforeAll(async () => {
     workspaces: [
       { id: EU.id, apiKeys: [EU.key, EU_NEXT_KEY] },
       { id: US.id, apiKeys: [US.key] },
+      { id: RACE.id, apiKeys: [RACE.key] },
     ],
   });
   dir = mkdtempSync(join(tmpdir(), 'tenantdash-workspaces-'));
@@ -60,6 +62,7 @@ function workspacesEnv(
     workspaces: [
       { id: EU.id, api_key_id: eu.id, secret_key_env: 'TEST_SECRET_EU' },
       { id: US.id, api_key_id: US.key.id, secret_key: US.key.secret },
+      { id: RACE.id, api_key_id: RACE.key.id, secret_key: RACE.key.secret },
     ],
     ...extra,
   };
@@ -283,6 +286,23 @@ describe('hard isolation (TENANT_ISOLATION=workspace)', () => {
       dashboards: before.dashboards + 1,
     });
     expect(await upstreamDashboards(EU.id)).toBe(upstreamBefore + 2);
+  });
+
+  it('lets exactly one of two tenants provisioned at once into an empty workspace have it', async () => {
+    const answers = await Promise.all([
+      provision(server, 'race-1', RACE.id),
+      provision(server, 'race-2', RACE.id),
+    ]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409]);
+    expect(answers.find((answer) => answer.statusCode === 409)!.json()).toMatchObject({
+      code: 'WORKSPACE_TAKEN',
+    });
+    const holders = await server.app.store.sequelize.query<{ id: string }>(
+      'SELECT id FROM tenants WHERE workspace_id = :workspace',
+      { type: QueryTypes.SELECT, replacements: { workspace: RACE.id } },
+    );
+    expect(holders).toHaveLength(1);
+    expect(await server.app.store.dashboards(holders[0]!.id)).toHaveLength(1);
   });
 
   it("the proof: tenant A's token edited to B's tenant and dashboard is refused by the sandbox's embed page", async () => {
