@@ -6,51 +6,47 @@ import {
   ADMIN_KEY,
   adminKey,
   bearer,
-  buildTestServer,
   jwt,
+  provisionTenant,
   SANDBOX_SEED,
-  startSandbox,
-  type Sandbox,
+  useTestStack,
   type TestServer,
 } from './helper.js';
 
-let sandbox: Sandbox;
-let server: TestServer;
 let user: Record<string, string>;
 let baseline: Awaited<ReturnType<TestServer['counts']>>;
 let upstreamBaseline: number;
 // A second workspace beside the default one (ws_demo, where acme lives), for the workspace cases.
 const OTHER = { id: 'ws_second', key: { id: 'ak_second', secret: 'sk_second_0123456789abcdef0123456789ab' } };
 let workspacesDir: string;
+let workspacesFile: string;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ workspaces: [{ id: OTHER.id, apiKeys: [OTHER.key] }] });
+// Registered before the stack: the file exists when the server starts, and is removed after it stopped.
+beforeAll(() => {
   workspacesDir = mkdtempSync(join(tmpdir(), 'tenantdash-bad-input-'));
-  const workspacesFile = join(workspacesDir, 'workspaces.json');
+  workspacesFile = join(workspacesDir, 'workspaces.json');
   writeFileSync(
     workspacesFile,
     JSON.stringify({
       workspaces: [{ id: OTHER.id, api_key_id: OTHER.key.id, secret_key: OTHER.key.secret }],
     }),
   );
-  server = await buildTestServer(sandbox.url, { PAPERMAP_WORKSPACES_FILE: workspacesFile });
-  await server.app.inject({
-    method: 'POST',
-    url: '/api/v1/dashboards',
-    headers: adminKey,
-    payload: { tenant_id: 'acme', name: 'Acme' },
-  });
-  user = bearer(await jwt({ tenants: ['acme'] }));
 });
-afterAll(async () => {
-  await server?.close();
-  await sandbox?.close();
+afterAll(() => {
   if (workspacesDir) rmSync(workspacesDir, { recursive: true, force: true });
 });
+const stack = useTestStack({
+  sandbox: { workspaces: [{ id: OTHER.id, apiKeys: [OTHER.key] }] },
+  env: () => ({ PAPERMAP_WORKSPACES_FILE: workspacesFile }),
+});
+beforeAll(async () => {
+  await provisionTenant(stack.server.app, 'acme', 'Acme');
+  user = bearer(await jwt({ tenants: ['acme'] }));
+});
 beforeEach(async () => {
-  baseline = await server.counts();
-  upstreamBaseline = await sandbox.countDashboards();
-  server.logs.length = 0;
+  baseline = await stack.server.counts();
+  upstreamBaseline = await stack.sandbox.countDashboards();
+  stack.server.logs.length = 0;
 });
 
 interface Case {
@@ -363,7 +359,7 @@ const cases: Case[] = [
 describe('bad input gets a 4xx with a stable code, stores nothing and leaks nothing', () => {
   for (const c of cases) {
     it(c.name, async () => {
-      const response = await server.app.inject({
+      const response = await stack.server.app.inject({
         method: c.method ?? 'POST',
         url: c.url,
         headers: { ...json, ...user, ...c.headers },
@@ -374,9 +370,9 @@ describe('bad input gets a 4xx with a stable code, stores nothing and leaks noth
       expect(body.code).toBe(c.code);
       expect(Object.keys(body).sort()).toEqual(['code', 'error', 'message', 'statusCode']);
       expect(body.statusCode).toBe(c.status);
-      expect(await server.counts()).toEqual(baseline);
-      expect(await sandbox.countDashboards()).toBe(upstreamBaseline);
-      const everything = response.body + server.logs.join('\n');
+      expect(await stack.server.counts()).toEqual(baseline);
+      expect(await stack.sandbox.countDashboards()).toBe(upstreamBaseline);
+      const everything = response.body + stack.server.logs.join('\n');
       for (const secret of [
         SANDBOX_SEED.secretKey,
         OTHER.key.secret,

@@ -230,8 +230,11 @@ export function useSandbox(extra: SandboxExtra = {}): { readonly sandbox: Sandbo
 
 export interface TestStackOptions {
   sandbox?: SandboxExtra;
-  /** The server's environment on top of `testEnv` (undefined removes a variable). */
-  env?: Record<string, string | undefined>;
+  /**
+   * The server's environment on top of `testEnv` (undefined removes a variable); a function is called when the
+   * server is built, for values the file's own earlier `beforeAll` makes (a settings file's path).
+   */
+  env?: Record<string, string | undefined> | (() => Record<string, string | undefined>);
   /** buildApp's options: an injected clock, hooks. */
   app?: TestServerOptions;
   /** Also listen on loopback, for tests that speak real HTTP to the server (`url`). */
@@ -254,7 +257,8 @@ export function useTestStack(options: TestStackOptions = {}): TestStack {
   let server: TestServer | undefined;
   let url: string | undefined;
   beforeAll(async () => {
-    server = await buildTestServer(upstream.sandbox.url, options.env, options.app);
+    const env = typeof options.env === 'function' ? options.env() : options.env;
+    server = await buildTestServer(upstream.sandbox.url, env, options.app);
     if (options.listen) url = await listenOnLoopback(server.app);
   });
   afterAll(async () => {

@@ -15,28 +15,26 @@ import {
   jwt,
   provisionTenant,
   SANDBOX_SEED,
-  startSandbox,
   testDatabase,
-  type Sandbox,
+  useSandbox,
   type TestDatabase,
   type TestServer,
 } from './helper.js';
 
 const NEXT_KEY = { id: 'ak_demo_next', secret: 'sk_demo_next_fedcba9876543210fedcba9876543210' };
 
-let sandbox: Sandbox;
+const upstream = useSandbox({ workspaces: [{ id: SANDBOX_SEED.workspaceId, apiKeys: [NEXT_KEY] }] });
 let dir: string;
 let database: TestDatabase;
 let oldKeyInstance: TestServer;
 let newKeyInstance: TestServer;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ workspaces: [{ id: SANDBOX_SEED.workspaceId, apiKeys: [NEXT_KEY] }] });
   dir = mkdtempSync(join(tmpdir(), 'tenantdash-rotation-'));
   database = await testDatabase(dir);
-  oldKeyInstance = await buildTestServer(sandbox.url, {}, { database });
+  oldKeyInstance = await buildTestServer(upstream.sandbox.url, {}, { database });
   newKeyInstance = await buildTestServer(
-    sandbox.url,
+    upstream.sandbox.url,
     { PAPERMAP_API_KEY_ID: NEXT_KEY.id, PAPERMAP_SECRET_KEY: NEXT_KEY.secret },
     { database },
   );
@@ -46,7 +44,6 @@ afterAll(async () => {
   await newKeyInstance?.close();
   await database?.drop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  await sandbox?.close();
 });
 
 it('a fleet half on the old key and half on the new one keeps provisioning and embedding', async () => {
@@ -76,7 +73,7 @@ it('a fleet half on the old key and half on the new one keeps provisioning and e
 });
 
 it('a key Papermap does not know is refused upstream, so a typo in the rollout shows at once', async () => {
-  const typo = await buildTestServer(sandbox.url, {
+  const typo = await buildTestServer(upstream.sandbox.url, {
     PAPERMAP_API_KEY_ID: 'ak_demo_nxet',
     PAPERMAP_SECRET_KEY: NEXT_KEY.secret,
   });
