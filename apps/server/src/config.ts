@@ -117,7 +117,7 @@ export function loadConfig(env: Env, options: { hostAuthorization?: boolean } = 
   return deepFreeze(config);
 }
 
-export function deepFreeze<T>(value: T): T {
+function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !(value instanceof RegExp)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);

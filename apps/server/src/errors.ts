@@ -4,19 +4,16 @@
  * `{ statusCode, code, error, message }`; a message never holds an input value, a secret or a token.
  */
 import { STATUS_CODES } from 'node:http';
+import { HttpError, type HttpErrorEntry } from '@tenantdash/core';
 
-interface CatalogueEntry {
-  status: number;
-  /** The answer's message (some codes have variants below, each also fixed here). */
-  message: string;
+/** A row of the table (status, message, `Retry-After`: the shape the sandbox's table has too), plus when. */
+interface CatalogueEntry extends HttpErrorEntry {
   /** When it is answered: the OpenAPI document and README say this. */
   when: string;
-  /** Sent as `Retry-After` (seconds): the failure is expected to pass. */
-  retryAfterSeconds?: number;
 }
 
-export const DATABASE_RETRY_AFTER_SECONDS = 2;
-export const RATE_LIMIT_RETRY_AFTER_SECONDS = 2;
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+const RATE_LIMIT_RETRY_AFTER_SECONDS = 2;
 
 export const ERRORS = {
   BAD_REQUEST: { status: 400, message: 'The request is malformed', when: 'a malformed request' },
@@ -185,18 +182,8 @@ export const MESSAGES = {
   auditLimit: (max: number) => `limit must be a whole number from 1 to ${max}`,
 } as const;
 
-export class ApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: ApiErrorCode,
-    message: string,
-    /** Sent as `Retry-After` (seconds) with the error: the failure is expected to pass. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+/** `{ statusCode, code, message, retryAfterSeconds? }`: the error shape the sandbox shares (core's `HttpError`). */
+export class ApiError extends HttpError<ApiErrorCode> {}
 
 /** The catalogue's error for `code`, with its message (or one of its variants) and its `Retry-After`. */
 export function apiError(

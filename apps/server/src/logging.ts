@@ -50,7 +50,7 @@ export function redactLine(line: string): string {
   return line.endsWith('\n') ? `${redacted}\n` : redacted;
 }
 
-export function pathOnly(url: string | undefined): string {
+function pathOnly(url: string | undefined): string {
   if (url === undefined) return '';
   const cut = url.search(/[?#]/);
   return cut === -1 ? url : url.slice(0, cut);

@@ -13,7 +13,7 @@ export const errorSchema = {
   required: ['statusCode', 'code', 'error', 'message'],
 } as const;
 
-export const PERIOD = '^[0-9]{4}-(0[1-9]|1[0-2])$';
+const PERIOD = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 
 export function buildSchemas(idPattern: RegExp) {
   const id = { type: 'string', minLength: 1, maxLength: 128, pattern: idPattern.source } as const;

@@ -8,10 +8,10 @@ import { jwtSettings } from '../settings/auth.js';
 import { type Env, SettingError } from '../settings/read.js';
 import { UsageError } from './usage.js';
 
-export const DEV_JWT_DEFAULT_TTL_SECONDS = 3600;
-export const DEV_JWT_MAX_TTL_SECONDS = 86_400;
+const DEV_JWT_DEFAULT_TTL_SECONDS = 3600;
+const DEV_JWT_MAX_TTL_SECONDS = 86_400;
 
-export class DevJwtRefused extends Error {
+class DevJwtRefused extends Error {
   readonly code = 'DEV_JWT_REFUSED';
   constructor(message: string) {
     super(message);

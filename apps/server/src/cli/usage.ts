@@ -1,6 +1,6 @@
 /** What `tenantdash-server --help` and `tenantdash-server <command> --help` print. */
 
-export const PROGRAM = 'tenantdash-server';
+const PROGRAM = 'tenantdash-server';
 
 export const COMMAND_USAGE = {
   start: `usage: ${PROGRAM} [start]

@@ -14,7 +14,7 @@ import { openapiOptions } from '../openapi.js';
  * `upgrade-insecure-requests`, which would send the page's same-origin fetch of /docs/json to https on a
  * server reached over plain HTTP inside a network.
  */
-export function docsContentSecurityPolicy(header: string): string {
+function docsContentSecurityPolicy(header: string): string {
   return header
     .replace(/style-src ([^;]*);/, (_all, sources: string) => `style-src ${sources.trim()} 'unsafe-inline';`)
     .replace(/\s*upgrade-insecure-requests;?/, '');

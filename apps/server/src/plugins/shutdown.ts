@@ -32,7 +32,7 @@ declare module 'fastify' {
  * are cut: a stalled request never reached its handler, and a handler still running answers no one (a token
  * is only answered once its audit row is committed).
  */
-export const DRAIN_BOUND_MS = 10_000;
+const DRAIN_BOUND_MS = 10_000;
 
 export interface ShutdownPluginOptions {
   /** How long `drainAndClose` refuses requests (still listening) before it closes. */

@@ -4,7 +4,7 @@
  * that would only answer 503. The config was valid at start, or there would be no process.
  */
 import fp from 'fastify-plugin';
-import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, RouteShorthandOptions } from 'fastify';
 import { catalogueBody, MESSAGES } from '../errors.js';
 import { errorResponses } from '../openapi.js';
 import { failureKind } from '../services/failure-log.js';
@@ -12,6 +12,12 @@ import { failureKind } from '../services/failure-log.js';
 export interface HealthRouteOptions {
   /** Readiness needs Redis (it is configured and rate limits do not fail open). */
   redisRequired: boolean;
+}
+
+/** 503 NOT_READY, answered here rather than thrown: the probe's own warning says why, once. */
+function notReady(reply: FastifyReply, message?: string) {
+  const body = catalogueBody('NOT_READY', message);
+  return reply.code(body.statusCode).send(body);
 }
 
 async function healthRoutes(fastify: FastifyInstance, { redisRequired }: HealthRouteOptions) {
@@ -62,14 +68,14 @@ async function healthRoutes(fastify: FastifyInstance, { redisRequired }: HealthR
       await fastify.store.sequelize.authenticate();
     } catch (error) {
       request.log.warn({ failure: failureKind(error) }, 'database not reachable');
-      return reply.code(503).send(catalogueBody('NOT_READY'));
+      return notReady(reply);
     }
     if (redisRequired && fastify.redis) {
       try {
         await fastify.redis.ping();
       } catch (error) {
         request.log.warn({ failure: failureKind(error) }, 'redis not reachable');
-        return reply.code(503).send(catalogueBody('NOT_READY', MESSAGES.notReadyRedis));
+        return notReady(reply, MESSAGES.notReadyRedis);
       }
     }
     return { status: 'ready' };

@@ -8,12 +8,12 @@ import { Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequelize';
 import { apiError } from '../errors.js';
 import type { Models, TokenAudit } from '../db/models.js';
 
-export const AUDIT_PAGE_DEFAULT = 50;
+const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 200;
-export const SUMMARY_TOP_DEFAULT = 10;
+const SUMMARY_TOP_DEFAULT = 10;
 export const SUMMARY_TOP_MAX = 100;
 /** A summary without `from` covers the day before `to`. */
-export const SUMMARY_DEFAULT_SPAN_MS = 24 * 60 * 60 * 1000;
+const SUMMARY_DEFAULT_SPAN_MS = 24 * 60 * 60 * 1000;
 
 export interface AuditFilters {
   tenantId?: string;
@@ -60,11 +60,11 @@ export interface AuditSummary {
 // The cursor is opaque to clients but not secret: base64url of `[issued_at ms, id]`.
 const CURSOR = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function encodeCursor(issuedAtMs: number, id: number): string {
+function encodeCursor(issuedAtMs: number, id: number): string {
   return Buffer.from(JSON.stringify([issuedAtMs, id])).toString('base64url');
 }
 
-export function decodeCursor(text: string): { issuedAtMs: number; id: number } {
+function decodeCursor(text: string): { issuedAtMs: number; id: number } {
   const invalid = () => apiError('INVALID_CURSOR');
   if (!CURSOR.test(text)) throw invalid();
   let value: unknown;

@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 
-export const FAILURE_LOG_INTERVAL_MS = 10_000;
+const FAILURE_LOG_INTERVAL_MS = 10_000;
 
 export type FailureLog = (error: unknown) => void;
 

@@ -19,9 +19,9 @@ import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } f
 import { identityProviderUnavailable, type ApiError } from '../errors.js';
 
 export const JWKS_REFRESH_MS = 10 * 60 * 1000;
-export const JWKS_UNKNOWN_KEY_COOLDOWN_MS = 30_000;
-export const JWKS_BACKOFF_INITIAL_MS = 1000;
-export const JWKS_BACKOFF_MAX_MS = 30_000;
+const JWKS_UNKNOWN_KEY_COOLDOWN_MS = 30_000;
+const JWKS_BACKOFF_INITIAL_MS = 1000;
+const JWKS_BACKOFF_MAX_MS = 30_000;
 
 export interface JwksOptions {
   timeoutMs: number;

@@ -30,7 +30,7 @@ export interface ProvisionResult {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-export function checkIdempotencyKey(key: string | undefined): void {
+function checkIdempotencyKey(key: string | undefined): void {
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw apiError('IDEMPOTENCY_KEY_INVALID');
   }
@@ -93,7 +93,7 @@ async function createAndStore(store: Store, workspaces: Workspaces, input: Provi
  * A `pending` record older than this belongs to a process that died mid-request (a live one gives up after
  * its upstream timeout and retries): a retry may take it over instead of getting 409 forever.
  */
-export const DEFAULT_STALE_PENDING_MS = 10 * 60 * 1000;
+const DEFAULT_STALE_PENDING_MS = 10 * 60 * 1000;
 
 async function takeOver(store: Store, key: string, seen: Date): Promise<boolean> {
   const [count] = await store.models.IdempotencyRecord.update(

@@ -7,7 +7,7 @@ export const INSTANT_PATTERN =
 const INSTANT = new RegExp(INSTANT_PATTERN);
 
 /** Milliseconds since the epoch, or an error naming the field (never echoing the value). */
-export function parseInstant(field: string, text: string): number {
+function parseInstant(field: string, text: string): number {
   const problem = () => apiError('VALIDATION_FAILED', MESSAGES.instant(field));
   if (!INSTANT.test(text)) throw problem();
   const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);

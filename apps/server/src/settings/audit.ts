@@ -6,7 +6,7 @@ export interface AuditSettings {
   retentionDays: number;
 }
 
-export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
+const DEFAULT_AUDIT_RETENTION_DAYS = 90;
 
 export function auditSettings(env: Env): AuditSettings {
   return { retentionDays: integer(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 0, 36_500) };

@@ -10,7 +10,7 @@ export interface DatabaseSettings {
   databasePoolMax: number;
 }
 
-export const DEFAULT_DATABASE_URL = 'sqlite:./data/tenantdash.sqlite';
+const DEFAULT_DATABASE_URL = 'sqlite:./data/tenantdash.sqlite';
 
 export function databaseSettings(env: Env): DatabaseSettings {
   const databaseUrl = read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;

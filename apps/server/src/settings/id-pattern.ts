@@ -64,7 +64,7 @@ function* probes(): Generator<[id: string, culprit: string]> {
 const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** The first character the pattern was seen to admit that a header cannot carry, if any. */
-export function headerUnsafeCharacter(pattern: RegExp): string | undefined {
+function headerUnsafeCharacter(pattern: RegExp): string | undefined {
   for (const [candidate, culprit] of probes()) {
     if (pattern.test(candidate)) return culprit === ' ' ? 'a space at either end' : codePoint(culprit);
   }
