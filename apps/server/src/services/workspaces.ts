@@ -23,10 +23,6 @@ export class Workspaces {
     return this.settings.isolation;
   }
 
-  get ids(): IterableIterator<string> {
-    return this.settings.workspaces.keys();
-  }
-
   has(workspaceId: string): boolean {
     return this.settings.workspaces.has(workspaceId);
   }
