@@ -8,22 +8,14 @@
  * then copied from the workspace's sqlite3 of the same version (compiling it again costs ≈ 80 s of CPU and
  * proves nothing about our package); `TENANTDASH_INSTALL_COMPILE_SQLITE=1` compiles it instead.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyEmbedToken } from '@tenantdash/core';
 import { buildSandbox, SANDBOX_SEED } from '@tenantdash/sandbox';
+import { packTarball } from '@tenantdash/test-utils';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, freePort, run, runOk, startBackground, type Background } from './processes.js';
@@ -53,15 +45,7 @@ beforeAll(async () => {
   // The server's own dist, fresh: `pnpm pack` packs whatever dist holds.
   await runOk('pnpm', ['run', 'build'], { cwd: serverDir, env: process.env });
   const packed = join(root, 'tarballs');
-  for (const dir of [coreDir, serverDir]) {
-    await runOk('pnpm', ['pack', '--pack-destination', packed], { cwd: dir, env: process.env });
-  }
-  const find = (prefix: string) =>
-    join(
-      packed,
-      readdirSync(packed).find((name) => name.startsWith(prefix))!,
-    );
-  tarballs = { core: find('tenantdash-core-'), server: find('tenantdash-server-') };
+  tarballs = { core: packTarball(coreDir, packed), server: packTarball(serverDir, packed) };
 
   app = join(root, 'app');
   mkdirSync(app);
