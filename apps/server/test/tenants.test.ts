@@ -41,8 +41,8 @@ describe('tenants', () => {
   it('lists tenants with dashboard counts (admin)', async () => {
     const response = await stack.server.app.inject({ url: '/api/v1/tenants', headers: adminKey });
     expect(response.json().tenants.map((t: object) => ({ ...t, created_at: undefined }))).toEqual([
-      { tenant_id: 'k1', disabled: false, dashboards: 2 },
-      { tenant_id: 'k2', disabled: false, dashboards: 1 },
+      { tenant_id: 'k1', disabled: false, workspace_id: 'ws_demo', dashboards: 2 },
+      { tenant_id: 'k2', disabled: false, workspace_id: 'ws_demo', dashboards: 1 },
     ]);
   });
 

@@ -154,6 +154,13 @@ describe('several workspaces in one server (shared mode)', () => {
       { id: 'acme', workspace_id: SANDBOX_SEED.workspaceId },
       { id: 'eu-co', workspace_id: EU.id },
     ]);
+    const listed = await server.app.inject({ url: '/api/v1/tenants', headers: adminKey });
+    expect(
+      listed.json<{ tenants: object[] }>().tenants.map((t) => ({ ...t, created_at: undefined })),
+    ).toEqual([
+      { tenant_id: 'acme', disabled: false, workspace_id: SANDBOX_SEED.workspaceId, dashboards: 1 },
+      { tenant_id: 'eu-co', disabled: false, workspace_id: EU.id, dashboards: 2 },
+    ]);
   });
 
   it('refuses to move a tenant to another workspace (409) and an unknown workspace (400); nothing is created', async () => {

@@ -49,7 +49,8 @@ async function tenantRoutes(fastify: FastifyInstance, { schemas }: { schemas: Sc
       schema: {
         tags: ['tenants'],
         summary: 'List tenants (admin)',
-        description: 'Every tenant, by id, with its kill-switch state and how many dashboards it has.',
+        description:
+          'Every tenant, by id, with its kill-switch state, its Papermap workspace and how many dashboards it has.',
         response: {
           200: {
             type: 'object',
@@ -60,6 +61,7 @@ async function tenantRoutes(fastify: FastifyInstance, { schemas }: { schemas: Sc
                   {
                     tenant_id: 'acme',
                     disabled: false,
+                    workspace_id: 'ws_demo',
                     dashboards: 1,
                     created_at: '2026-11-29T10:00:00.000Z',
                   },
@@ -74,6 +76,8 @@ async function tenantRoutes(fastify: FastifyInstance, { schemas }: { schemas: Sc
                   properties: {
                     tenant_id: { type: 'string' },
                     disabled: { type: 'boolean' },
+                    // null only for a tenant without dashboards in hard-isolation mode, before it claims one.
+                    workspace_id: { type: ['string', 'null'] },
                     dashboards: { type: 'integer' },
                     created_at: { type: 'string' },
                   },

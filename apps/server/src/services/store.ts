@@ -144,6 +144,7 @@ export class Store {
     return tenants.map((tenant) => ({
       tenant_id: tenant.id,
       disabled: Boolean(tenant.disabled),
+      workspace_id: (tenant.workspace_id as string | null) ?? null,
       dashboards: byTenant.get(tenant.id) ?? 0,
       created_at: new Date(tenant.created_at).toISOString(),
     }));
