@@ -7,6 +7,9 @@ import { sharedTestConfig } from '../../vitest.shared.mjs';
 export default mergeConfig(
   sharedTestConfig,
   defineConfig({
+    // The property tests run hundreds of cases each: seconds on a 2-core machine that turbo also gives to
+    // other packages' builds and tests, past Vitest's 5 s default.
+    test: { testTimeout: 30_000 },
     resolve: {
       alias: { '#platform': fileURLToPath(new URL('./src/platform/node.ts', import.meta.url)) },
     },
