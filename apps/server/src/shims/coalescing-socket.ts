@@ -7,8 +7,9 @@
  * - node-postgres writes each message of a query on its own (bind, describe, execute, sync for the audit
  *   writer's prepared INSERT), each a system call and, on loopback, the kernel's delivery to PostgreSQL, and
  *   has no public way to group them; the public route (pg's own socket) cost one PostgreSQL + Redis
- *   instance ≈ 10 µs of CPU a request more in the scale-out bench (`bench:scale-out`, one instance alone;
- *   the README's Scale-out benchmark has the runs), over the 5 µs a request a shim may save to stay.
+ *   instance 117 against 101 µs of CPU a request in the scale-out bench (`bench:scale-out`, one instance
+ *   alone, medians of five rounds in turn, 2026-11-29; commit 06d826b's README has the runs), over the 5 µs
+ *   a request a shim may save to stay.
  *
  * What it relies on: Node's `net.Socket#connect` puts `Socket.prototype.write` back on the instance (it swaps
  * `write` for one that refuses writes after the other side's FIN and undoes that on connect), so a subclass's
