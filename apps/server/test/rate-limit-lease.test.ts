@@ -12,6 +12,7 @@ import { leaseCap, leaseSize, LEASE_MAX_PERMITS } from '../src/services/rate-lim
 import {
   adminKey,
   buildTestServer,
+  ENGINE,
   provisionTenant,
   requestEmbedToken,
   startSandbox,
@@ -68,11 +69,14 @@ describe('two instances, one database, one Redis, a limit of 100', () => {
       RATE_LIMIT_TOKEN_MAX: String(TOKEN_MAX),
       MINT_CACHE_TTL_MS: '60000',
     };
-    instances = [];
-    // One after the other: SQLite is the one-instance mode, nothing coordinates two processes migrating it.
-    for (let i = 0; i < 2; i++) instances.push(await buildTestServer(sandbox.url, env, { database }));
+    // On PostgreSQL both at once, as in a deploy; SQLite is the one-instance mode, nothing coordinates two
+    // processes migrating one file.
+    const build = () => buildTestServer(sandbox.url, env, { database });
+    instances =
+      ENGINE === 'postgres' ? await Promise.all([build(), build()]) : [await build(), await build()];
     await provisionTenant(instances[0]!.app, 'acme');
-  });
+    // Two servers with their migrations: on a 2-core machine shared with other suites, more than the default.
+  }, 30_000);
   afterAll(async () => {
     for (const server of instances ?? []) await server.close();
     await database?.drop();
