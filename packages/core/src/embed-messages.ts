@@ -1,3 +1,5 @@
+import { readErrorCode } from './error-code.js';
+
 /**
  * tenantdash extension, not Papermap: the postMessage protocol between an embed page and the page that frames
  * it (the sandbox's embed page speaks it, @tenantdash/react listens). Real Papermap documents no messages, so
@@ -28,22 +30,18 @@ export interface SetTokenMessage {
   expires_at: number;
 }
 
-// A code from the page reaches the app's callbacks: a plain upper-case code only, never free text.
-const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+// Number.isFinite is false for anything that is not a number.
+const numberOf = (value: unknown) => (Number.isFinite(value) ? (value as number) : undefined);
 const heightOf = (value: unknown) =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
-const numberOf = (value: unknown) =>
-  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-
+  Number.isFinite(value) && (value as number) >= 0 ? Math.ceil(value as number) : undefined;
 /**
  * A well-formed message of this protocol's version, or undefined. It does not know who sent it: the caller
  * checks `event.source` and `event.origin` first. A `tenantdash:` type this version does not define comes back
  * as it is, for the reader's switch to ignore.
  */
 export function readEmbedPageMessage(data: unknown): EmbedPageMessage | undefined {
-  const fields = data as Record<string, unknown> | null;
-  if (typeof fields !== 'object' || fields === null || fields.version !== EMBED_MESSAGE_VERSION)
-    return undefined;
+  const fields = data as Record<string, unknown> | null | undefined;
+  if (fields?.version !== EMBED_MESSAGE_VERSION) return undefined;
   const { type } = fields;
   if (typeof type !== 'string' || !type.startsWith(EMBED_MESSAGE_PREFIX)) return undefined;
   const height = heightOf(fields.height);
@@ -53,7 +51,7 @@ export function readEmbedPageMessage(data: unknown): EmbedPageMessage | undefine
     type,
     height,
     expiresAt: numberOf(fields.expires_at),
-    code: typeof fields.code === 'string' && ERROR_CODE.test(fields.code) ? fields.code : 'EMBED_REFUSED',
+    code: readErrorCode(fields.code) ?? 'EMBED_REFUSED',
     status: numberOf(fields.status),
   } as EmbedPageMessage;
 }

@@ -27,6 +27,7 @@ export {
   setTokenMessage,
 } from './embed-messages.js';
 export type { EmbedPageMessage, SetTokenMessage } from './embed-messages.js';
+export { readErrorCode } from './error-code.js';
 
 export { papermapApiUrl } from './api-url.js';
 export { papermapSignature } from './signature.js';

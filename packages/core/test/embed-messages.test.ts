@@ -3,6 +3,7 @@ import {
   EMBED_MESSAGE_PREFIX,
   EMBED_MESSAGE_VERSION,
   readEmbedPageMessage,
+  readErrorCode,
   setTokenMessage,
 } from '../src/index.js';
 
@@ -100,5 +101,14 @@ describe('readEmbedPageMessage', () => {
     ['a number', 403],
   ])('replaces an error code of %s with EMBED_REFUSED', (_, code) => {
     expect(readEmbedPageMessage(message('error', { code }))).toMatchObject({ code: 'EMBED_REFUSED' });
+  });
+});
+
+describe('readErrorCode', () => {
+  it('keeps a plain upper-case code and nothing else', () => {
+    expect(readErrorCode('TOKEN_EXPIRED')).toBe('TOKEN_EXPIRED');
+    expect(readErrorCode(`A${'B'.repeat(63)}`)).toHaveLength(64);
+    for (const value of ['', 'token_expired', '1A', 'A B', `A${'B'.repeat(64)}`, 7, null, undefined, {}])
+      expect(readErrorCode(value)).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
-import { setTokenMessage } from '@tenantdash/core';
+import { readEmbedPageMessage, setTokenMessage, type EmbedPageMessage } from '@tenantdash/core';
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { useTenantDashSettings } from './context.js';
-import { TenantDashboardError } from './errors.js';
+import type { TenantDashboardError } from './errors.js';
 import type { EmbedToken } from './fetch-token.js';
-import { originOf, readFrameMessage } from './messages.js';
+import { reduce, shownFrame, type FrameInput, type FrameState } from './frame-machine.js';
+import { originOf } from './messages.js';
 import { knownEmbedOrigin, rememberEmbedOrigin, usePreconnect } from './preconnect.js';
 import {
   DefaultError,
@@ -70,12 +71,6 @@ export interface TenantDashboardProps extends UseEmbedTokenOptions {
   renderExpired?: (props: ExpiredSlotProps) => ReactNode;
 }
 
-interface Frame {
-  key: string;
-  url: string;
-  token: EmbedToken;
-}
-
 /** A tenant's dashboard in an iframe, its token fetched and kept fresh without blanking the view. */
 export function TenantDashboard(props: TenantDashboardProps): ReactNode {
   const {
@@ -97,127 +92,59 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
   const frameRef = useRef<HTMLIFrameElement>(null);
   const key = `${props.tenantId}\u0000${props.dashboardId ?? ''}`;
 
-  const [frameState, setFrame] = useState<Frame>();
-  const [messaging, setMessaging] = useState(false);
-  // The embed page refused the document at `url` (`tenantdash:error`): that URL is never shown again.
-  const [embedFailure, setEmbedFailure] = useState<{ url: string; error: TenantDashboardError }>();
-  const refusedUrl = embedFailure?.url;
-  const [height, setHeight] = useState<number>();
-  // The token handed over by message and not yet accepted.
-  const handed = useRef<EmbedToken>(undefined);
-  // What the frame shows: the loaded token while it lives; otherwise (first render, another dashboard, a token
-  // that died while the frame was gone) the current one at once, so a dead URL is never loaded.
-  const loadedLives = (f: Frame | undefined): f is Frame =>
-    f?.key === key && f.url !== refusedUrl && now() < f.token.schedule.expiresAtMs;
-  const frame = loadedLives(frameState)
-    ? frameState
-    : token && embedUrl && embedUrl !== refusedUrl
-      ? { key, url: embedUrl, token }
-      : undefined;
+  const input: FrameInput = { key, token, embedUrl, autoHeight: props.autoHeight !== false };
+  const [machine, setMachine] = useState<FrameState>({});
+  const frame = shownFrame(machine, input, now());
   const origin = originOf(frame?.url);
-  const live = useLatest({ token, frame });
+  const live = useLatest({ input, origin, now, refresh });
+  // One function for the component's life, holding the state it last set: two messages in one task must
+  // each see the other's result, which React's state shows only after a render.
+  const [dispatch] = useState(() => {
+    let state = machine;
+    return (message?: EmbedPageMessage) => {
+      const { input, origin, now, refresh } = live.current;
+      const next = reduce(state, input, now(), message);
+      setMachine((state = next.state));
+      if (next.refresh) refresh({ join: true });
+      if (next.handOver && origin)
+        frameRef.current?.contentWindow?.postMessage(
+          setTokenMessage(next.handOver.token, next.handOver.expiresAt),
+          origin,
+        );
+    };
+  });
   // Before the first frame: connect to the embed page (from settings, else as last seen) while the token loads.
   const embedBaseUrl = props.embedBaseUrl ?? shared.embedBaseUrl;
   usePreconnect(frame ? undefined : (originOf(embedBaseUrl) ?? knownEmbedOrigin()));
-  useEffect(() => rememberEmbedOrigin(origin), [origin]);
 
+  // The machine runs again when the dashboard, its token or its URL change, and at the shown token's swap time.
+  const swapAt = frame?.token.schedule.swapSrcAtMs;
   useEffect(() => {
-    if (!token || !embedUrl || embedUrl === refusedUrl) return;
-    if (!loadedLives(frameState)) {
-      // A new document: it has to say `ready` again before it gets tokens by message.
-      setFrame({ key, url: embedUrl, token });
-      setMessaging(false);
-      setHeight(undefined);
-      handed.current = undefined;
-      return;
-    }
-    if (frameState.token === token) return;
-    if (messaging && origin && handed.current !== token) {
-      // The page takes tokens by message: hand it over; on `token-accepted` the src stays, no reload.
-      handed.current = token;
-      frameRef.current?.contentWindow?.postMessage(setTokenMessage(token.token, token.expiresAt), origin);
-    }
-    // Otherwise (or if the page never accepts it) the loaded page keeps its own token until just before
-    // that dies, then loads the new one: at most one reload per token lifetime. The swap is skipped if an
-    // accepted hand-over got there first.
-    const loaded = frameState.token;
-    const swap = () => {
-      if (live.current.frame?.token !== loaded) return;
-      setFrame({ key, url: embedUrl, token });
-      setMessaging(false);
-      handed.current = undefined;
-    };
-    const delay = loaded.schedule.swapSrcAtMs - now();
-    if (delay <= 0) return swap();
-    const id = setTimeout(swap, delay);
+    dispatch();
+    if (swapAt === undefined) return;
+    const id = setTimeout(dispatch, swapAt - now());
     return () => clearTimeout(id);
-  }, [token, embedUrl, frameState, key, messaging, origin, now, live, refusedUrl]);
+  }, [dispatch, key, token, embedUrl, now, swapAt]);
 
   useEffect(() => {
     if (!origin) return;
+    rememberEmbedOrigin(origin);
     const onMessage = (event: MessageEvent) => {
-      const message = readFrameMessage(event, frameRef.current?.contentWindow, origin);
-      if (!message) return;
-      const follow = latest.current.autoHeight !== false;
-      switch (message.type) {
-        case 'tenantdash:ready':
-          setMessaging(true);
-          if (follow && message.height !== undefined) setHeight(message.height);
-          break;
-        case 'tenantdash:resize':
-          if (follow) setHeight(message.height);
-          break;
-        case 'tenantdash:token-accepted': {
-          const accepted = handed.current;
-          if (accepted)
-            setFrame((f) => (f && f.token.receivedAt < accepted.receivedAt ? { ...f, token: accepted } : f));
-          break;
-        }
-        case 'tenantdash:error': {
-          const url = live.current.frame?.url;
-          const error = new TenantDashboardError(
-            'EMBED_ERROR',
-            `The embed page refused the dashboard: ${message.code}`,
-            { status: message.status, serverCode: message.code },
-          );
-          if (url) setEmbedFailure({ url, error });
-          break;
-        }
-        case 'tenantdash:token-rejected':
-          // Fall back to a new src near expiry for this dashboard.
-          handed.current = undefined;
-          setMessaging(false);
-          break;
-        case 'tenantdash:token-expiring':
-        case 'tenantdash:token-expired': {
-          // Hand over a newer token if we hold one. Otherwise fetch one, unless the page warns early about a
-          // token whose own refresh is not due yet: the page's warning lead can exceed a short token's whole
-          // lifetime, and answering each warning with a fetch would loop (new token, immediate warning, new
-          // token...). The refresh schedule fetches it in time.
-          const { token: current, frame: shown } = live.current;
-          const pageExpiry = message.expiresAt ?? shown?.token.expiresAt ?? 0;
-          if (current && current.expiresAt > pageExpiry) {
-            handed.current = current;
-            frameRef.current?.contentWindow?.postMessage(
-              setTokenMessage(current.token, current.expiresAt),
-              origin,
-            );
-          } else if (
-            message.type === 'tenantdash:token-expired' ||
-            !current ||
-            now() >= current.schedule.refreshAtMs
-          ) {
-            refresh({ join: true });
-          }
-        }
-      }
+      // Only our own frame's window at the embed origin speaks for the dashboard.
+      const frameWindow = frameRef.current?.contentWindow;
+      const message =
+        frameWindow &&
+        event.source === frameWindow &&
+        event.origin === origin &&
+        readEmbedPageMessage(event.data);
+      if (message) dispatch(message);
     };
     window.addEventListener('message', onMessage);
     return () => window.removeEventListener('message', onMessage);
-  }, [origin, refresh, latest, live, now]);
+  }, [origin, dispatch]);
 
   // Shown until a new token brings a new document; while that token is fetched, the loading state.
-  const embedError = embedFailure && !frame && !result.isRefreshing ? embedFailure.error : undefined;
+  const embedError = !frame && !result.isRefreshing ? machine.refused?.error : undefined;
   const shownError = embedError ?? error;
   useEffect(() => {
     if (shownError) latest.current.onError?.(shownError);
@@ -232,13 +159,7 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
 
   let state: TenantDashboardState = result.status;
   let content: ReactNode;
-  if (embedError && result.status === 'ready') {
-    state = 'error';
-    content = renderError({ error: embedError, retry: refresh });
-  } else if (result.status === 'ready' && !frame) {
-    state = 'loading';
-    content = renderLoading();
-  } else if (result.status === 'ready' && frame) {
+  if (state === 'ready' && frame) {
     if (result.isRefreshing) state = 'refreshing';
     else if (error) state = 'refresh-failed';
     content = (
@@ -253,16 +174,25 @@ export function TenantDashboard(props: TenantDashboardProps): ReactNode {
         style={{
           display: 'block',
           width: '100%',
-          height: height === undefined ? 'var(--tenantdash-height, 600px)' : `${height}px`,
+          // A number is in CSS px.
+          height: machine.height ?? 'var(--tenantdash-height, 600px)',
           border: 'var(--tenantdash-border, 0)',
           borderRadius: 'var(--tenantdash-radius, 8px)',
           background: 'var(--tenantdash-background, transparent)',
         }}
       />
     );
-  } else if (result.status === 'error' && error) content = renderError({ error, retry: refresh });
-  else if (result.status === 'expired') content = renderExpired({ retry: refresh });
-  else content = renderLoading();
+  } else {
+    // Ready without a frame: the embed page refused it, or the next token is on its way.
+    const failure = state === 'ready' ? embedError : error;
+    if (state === 'ready') state = failure ? 'error' : 'loading';
+    content =
+      state === 'error' && failure
+        ? renderError({ error: failure, retry: refresh })
+        : state === 'expired'
+          ? renderExpired({ retry: refresh })
+          : renderLoading();
+  }
 
   return (
     <div

@@ -1,4 +1,4 @@
-import { MAX_EMBED_TOKEN_LENGTH } from '@tenantdash/core';
+import { MAX_EMBED_TOKEN_LENGTH, readErrorCode } from '@tenantdash/core';
 import { TenantDashboardError, type TenantDashboardErrorCode } from './errors.js';
 import { computeTokenSchedule, type TokenSchedule } from './schedule.js';
 
@@ -64,8 +64,8 @@ export async function requestToken(
 ): Promise<Response> {
   const url = options.tokenUrl ?? DEFAULT_TOKEN_URL;
   const headers = { 'content-type': 'application/json', ...(await options.getHeaders?.()) };
-  const body: Record<string, string> = { tenant_id: request.tenantId };
-  if (request.dashboardId !== undefined) body.dashboard_id = request.dashboardId;
+  // JSON.stringify leaves out an undefined `dashboard_id`: the server's default dashboard.
+  const body = { tenant_id: request.tenantId, dashboard_id: request.dashboardId };
   try {
     return await fetch(url, {
       method: 'POST',
@@ -86,9 +86,6 @@ export async function requestToken(
     );
   }
 }
-
-/** Codes travel into the cache and callbacks: only a plain upper-case code is kept, never free text. */
-export const SAFE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /** The token server's 4xx codes that are ours too (the rest go by status). */
 function codeFor(status: number, serverCode: string | undefined): TenantDashboardErrorCode {
@@ -120,7 +117,7 @@ async function statusError(answer: Response): Promise<TenantDashboardError> {
   let serverCode: string | undefined;
   try {
     const body = (await answer.json()) as { code?: unknown } | null;
-    if (typeof body?.code === 'string' && SAFE_CODE.test(body.code)) serverCode = body.code;
+    serverCode = readErrorCode(body?.code);
   } catch {
     // No JSON body: the status alone decides.
   }

@@ -6,8 +6,8 @@ import { preconnect } from 'react-dom';
 // its token arrives, not after.
 let lastEmbedOrigin: string | undefined;
 
-export function rememberEmbedOrigin(origin: string | undefined): void {
-  if (origin) lastEmbedOrigin = origin;
+export function rememberEmbedOrigin(origin: string): void {
+  lastEmbedOrigin = origin;
 }
 
 export function knownEmbedOrigin(): string | undefined {

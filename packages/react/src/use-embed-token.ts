@@ -114,7 +114,7 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
   const [, tick] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     if (!data || expired) return;
-    const id = setTimeout(tick, Math.max(0, data.schedule.expiresAtMs - now()));
+    const id = setTimeout(tick, data.schedule.expiresAtMs - now());
     return () => clearTimeout(id);
   }, [data, expired, now]);
 
@@ -154,9 +154,8 @@ export function useEmbedToken(options: UseEmbedTokenOptions): UseEmbedTokenResul
   const revoked = isRevocation(query.error);
   let status: EmbedTokenStatus;
   if (built.error || revoked) status = 'error';
-  else if (data && !expired) status = 'ready';
   // A dead token being replaced shows as loading, unless the last attempt failed: no flicker per retry.
-  else if (data && expired) status = query.isFetching && !error ? 'loading' : 'expired';
+  else if (data) status = !expired ? 'ready' : query.isFetching && !error ? 'loading' : 'expired';
   else status = error ? 'error' : 'loading';
 
   return {
