@@ -16,7 +16,7 @@ export function papermapSignature(
  * The same MAC, synchronous where the platform allows (Node): hot paths await only when they must, since
  * every extra await costs a microtask turn per token.
  */
-export function signatureNowOrLater(
+function signatureNowOrLater(
   secretKey: string,
   workspaceId: string,
   validUntil: number,

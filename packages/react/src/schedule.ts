@@ -6,7 +6,7 @@
 /** How long before expiry a fresh token is fetched, for tokens that live long enough. */
 export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** Short-lived tokens refresh after at most this share of their lifetime has passed... */
-export const SHORT_TTL_MARGIN_FRACTION = 0.25;
+const SHORT_TTL_MARGIN_FRACTION = 0.25;
 /** ...but never earlier than this after they arrive, so a bad server cannot drive a fetch loop. */
 export const MIN_REFRESH_DELAY_MS = 5 * 1000;
 /** A frame without the message extension gets its new `src` this long before the old token dies. */
@@ -14,7 +14,7 @@ export const SRC_SWAP_LEAD_MS = 15 * 1000;
 /** After a failed refresh, the next attempt while the old token still lives. */
 export const REFRESH_RETRY_INTERVAL_MS = 30 * 1000;
 /** `Date` headers have one-second resolution: a smaller difference is not skew. */
-export const DATE_RESOLUTION_MS = 1000;
+const DATE_RESOLUTION_MS = 1000;
 /**
  * With neither `expires_in` nor a readable `Date`, a token the local clock calls dead on arrival is taken to
  * be a clock that runs ahead (the server just issued it), and is given this long: never refused for that.

@@ -16,16 +16,16 @@ import { useLatest } from './use-latest.js';
 
 /** Token fetches per failure: the first try and this many retries, with exponential backoff. */
 export const MAX_RETRIES = 3;
-export const RETRY_BASE_DELAY_MS = 1000;
-export const RETRY_MAX_DELAY_MS = 30 * 1000;
+const RETRY_BASE_DELAY_MS = 1000;
+const RETRY_MAX_DELAY_MS = 30 * 1000;
 /**
  * How long an unused token stays cached (in memory only) after its last dashboard unmounts, when the host
  * names its user (`userKey`). Without one a token goes with its last dashboard: nothing is kept that the
  * next person on the same tab could be shown.
  */
-export const TOKEN_CACHE_MS = 60 * 1000;
+const TOKEN_CACHE_MS = 60 * 1000;
 /** A `Retry-After` longer than this is not waited out in one go. */
-export const RETRY_AFTER_MAX_MS = 10 * 60 * 1000;
+const RETRY_AFTER_MAX_MS = 10 * 60 * 1000;
 
 /** Exponential backoff, unless the server said how long to wait (`Retry-After`, e.g. with a 429). */
 export const retryDelay = (attempt: number, error?: unknown) => {
