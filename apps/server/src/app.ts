@@ -37,7 +37,7 @@ import tokenRoutes from './routes/iframe-token.js';
 import tenantRoutes from './routes/tenants.js';
 import { buildSchemas } from './schemas.js';
 
-export interface TenantdashOptions {
+export interface TenantDashOptions {
   config: ServerConfig;
   /** Host-app mode: decides whether the request may use `tenantId` (`null`: admin actions). Replaces JWTs. */
   authorize?: AuthorizeHook;
@@ -52,7 +52,7 @@ export interface TenantdashOptions {
 }
 
 /** What `buildApp` adds: its server logs requests through `AccessLog`, so routes put their fields on that line. */
-interface StandaloneOptions extends TenantdashOptions {
+interface StandaloneOptions extends TenantDashOptions {
   accessLog?: boolean;
 }
 
@@ -115,9 +115,9 @@ const plugin: FastifyPluginAsync<StandaloneOptions> = async (fastify, options) =
 };
 
 /** The token server, for a host app's `register` (encapsulated: its decorators and hooks stay inside). */
-export const tenantdash: FastifyPluginAsync<TenantdashOptions> = plugin;
+export const tenantdash: FastifyPluginAsync<TenantDashOptions> = plugin;
 
-export interface BuildAppOptions extends Omit<TenantdashOptions, 'config'> {
+export interface BuildAppOptions extends Omit<TenantDashOptions, 'config'> {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: { write(line: string): void };
 }

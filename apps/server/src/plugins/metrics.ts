@@ -20,7 +20,7 @@ declare module 'fastify' {
     /** What the app reports; records nothing when metrics are off. */
     telemetry: Telemetry;
     /** Only when metrics are on. */
-    tenantdashMetrics: TenantdashMetrics;
+    tenantdashMetrics: TenantDashMetrics;
   }
 }
 
@@ -31,7 +31,7 @@ export interface Telemetry {
   readonly countRedisFailure: (use: RedisUse) => void;
 }
 
-export interface TenantdashMetrics extends Telemetry {
+export interface TenantDashMetrics extends Telemetry {
   /** This app's metrics (`/metrics` serves them with the process metrics). */
   readonly registry: Registry;
 }
@@ -166,7 +166,7 @@ async function metricsPlugin(fastify: FastifyInstance, options: MetricsPluginOpt
   for (const use of REDIS_USES) redisFailures.inc({ use }, 0);
   const countRedisFailure = (use: RedisUse) => redisFailures.inc({ use });
 
-  const metrics: TenantdashMetrics = { registry: own, observeUpstream, countRedisFailure };
+  const metrics: TenantDashMetrics = { registry: own, observeUpstream, countRedisFailure };
   fastify.decorate('telemetry', metrics);
   fastify.decorate('tenantdashMetrics', metrics);
 }
