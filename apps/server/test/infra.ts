@@ -4,13 +4,16 @@
  * proxy that can cut a server off from PostgreSQL, and cutting PostgreSQL sessions from the server side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { POSTGRES_URL } from './helper.js';
+import { buildTestServer, ENGINE, POSTGRES_URL, testDatabase, type TestServer } from './helper.js';
 
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -201,4 +204,45 @@ export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as net.AddressInfo;
   return `http://127.0.0.1:${port}`;
+}
+
+/** Two token servers sharing one fresh database and one Redis under a key prefix of their own. */
+export interface InstancePair {
+  servers: [TestServer, TestServer];
+  /** The Redis key prefix both use. */
+  prefix: string;
+  /** Closes both, drops the database and deletes the prefix's keys. */
+  close(): Promise<void>;
+}
+
+/**
+ * Two instances as in a scale-out deploy, on `env` plus the shared Redis and a fresh prefix. On PostgreSQL both
+ * start at once on the empty database, as in a deploy: one migrates, the other waits for it. SQLite is the
+ * one-instance mode (nothing coordinates two processes migrating one file), so there they start in turn.
+ */
+export async function startInstancePair(
+  sandboxUrl: string,
+  env: Record<string, string>,
+): Promise<InstancePair> {
+  const dir = mkdtempSync(join(tmpdir(), 'tenantdash-pair-'));
+  const database = await testDatabase(dir);
+  const prefix = redisPrefix();
+  const build = () =>
+    buildTestServer(
+      sandboxUrl,
+      { ...env, REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix },
+      { database },
+    );
+  const servers: [TestServer, TestServer] =
+    ENGINE === 'postgres' ? await Promise.all([build(), build()]) : [await build(), await build()];
+  return {
+    servers,
+    prefix,
+    close: async () => {
+      for (const server of servers) await server.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+      await dropRedisKeys(prefix);
+    },
+  };
 }

@@ -4,24 +4,19 @@
  * sharing one database and one Redis (a key prefix of this file's own); Redis stopped under a held lease with
  * a redis-server of the test's own. Runs on SQLite and on PostgreSQL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { leaseCap, leaseSize, LEASE_MAX_PERMITS } from '../src/services/rate-limit-store.js';
 import {
   adminKey,
   buildTestServer,
-  ENGINE,
   provisionTenant,
   requestEmbedToken,
   startSandbox,
-  testDatabase,
   type Sandbox,
-  type TestDatabase,
   type TestServer,
 } from './helper.js';
-import { dropRedisKeys, eventually, privateRedis, redisPrefix, SHARED_REDIS_URL } from './infra.js';
+import { eventually, privateRedis, redisPrefix, startInstancePair, type InstancePair } from './infra.js';
 
 // A tenth of it may sit unused on one instance: leases of up to 10 permits.
 const TOKEN_MAX = 100;
@@ -54,34 +49,20 @@ describe('lease sizes', () => {
 });
 
 describe('two instances, one database, one Redis, a limit of 100', () => {
-  let dir: string;
-  let database: TestDatabase;
-  let prefix: string;
+  let pair: InstancePair | undefined;
   let instances: TestServer[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tenantdash-lease-'));
-    database = await testDatabase(dir);
-    prefix = redisPrefix();
-    const env = {
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
+    pair = await startInstancePair(sandbox.url, {
       RATE_LIMIT_TOKEN_MAX: String(TOKEN_MAX),
       MINT_CACHE_TTL_MS: '60000',
-    };
-    // On PostgreSQL both at once, as in a deploy; SQLite is the one-instance mode, nothing coordinates two
-    // processes migrating one file.
-    const build = () => buildTestServer(sandbox.url, env, { database });
-    instances =
-      ENGINE === 'postgres' ? await Promise.all([build(), build()]) : [await build(), await build()];
+    });
+    instances = pair.servers;
     await provisionTenant(instances[0]!.app, 'acme');
     // Two servers with their migrations: on a 2-core machine shared with other suites, more than the default.
   }, 30_000);
   afterAll(async () => {
-    for (const server of instances ?? []) await server.close();
-    await database?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    if (prefix) await dropRedisKeys(prefix);
+    await pair?.close();
   });
 
   it('serve each count position once across both: 100 tokens in all, whichever instance holds the permits', async () => {

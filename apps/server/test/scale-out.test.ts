@@ -3,66 +3,35 @@
  * file's own on the machine's Redis), over real sockets: limits, idempotency, the kill switch and caches
  * hold across instances. Runs on SQLite (one file, both instances) and on PostgreSQL (one schema).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/cli/run.js';
 import { sha256Hex } from '../src/services/tokens.js';
-import {
-  ADMIN_KEY,
-  buildTestServer,
-  ENGINE,
-  jwt,
-  testDatabase,
-  useSandbox,
-  type TestDatabase,
-  type TestServer,
-} from './helper.js';
-import {
-  countRedisKeys,
-  dropRedisKeys,
-  listen,
-  listRedisKeys,
-  redisPrefix,
-  SHARED_REDIS_URL,
-} from './infra.js';
+import { ADMIN_KEY, jwt, useSandbox, type TestServer } from './helper.js';
+import { countRedisKeys, listen, listRedisKeys, startInstancePair, type InstancePair } from './infra.js';
 
 const TOKEN_MAX = 4;
 
 const upstream = useSandbox();
-let database: TestDatabase;
-let dir: string;
+let pair: InstancePair | undefined;
 let prefix: string;
 let instances: { server: TestServer; url: string }[];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tenantdash-scale-out-'));
-  database = await testDatabase(dir);
-  prefix = redisPrefix();
-  const env = {
-    REDIS_URL: SHARED_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
+  pair = await startInstancePair(upstream.sandbox.url, {
     RATE_LIMIT_TOKEN_MAX: String(TOKEN_MAX),
     // Long enough that only a shared invalidation can explain a write showing up on the other instance.
     MINT_CACHE_TTL_MS: '60000',
     UPSTREAM_TIMEOUT_MS: '1000',
-  };
-  // On PostgreSQL both start at once on the empty database, as in a deploy: one migrates, the other waits
-  // for it. SQLite is the one-instance mode: nothing coordinates two processes migrating one file.
-  const build = () => buildTestServer(upstream.sandbox.url, env, { database });
-  const servers =
-    ENGINE === 'postgres' ? await Promise.all([build(), build()]) : [await build(), await build()];
+  });
+  prefix = pair.prefix;
   instances = [];
-  for (const server of servers) instances.push({ server, url: await listen(server.app) });
+  for (const server of pair.servers) instances.push({ server, url: await listen(server.app) });
   await provision(0, { tenant_id: 'acme', name: 'Acme' }).then((r) => expect(r.status).toBe(201));
 });
 
 afterAll(async () => {
-  for (const { server } of instances ?? []) await server.close();
-  await database?.drop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  if (prefix) await dropRedisKeys(prefix);
+  await pair?.close();
 });
 
 beforeEach(async () => {
