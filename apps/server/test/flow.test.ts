@@ -41,8 +41,10 @@ it('provisions over HTTP, mints a token, and the sandbox embed page renders the 
     'expires_in',
     'token',
   ]);
-  // Whole seconds left, rounded down: 599 or 600 for a 600 s token, whatever the second's fraction was.
-  expect(issued.expires_in).toBeGreaterThanOrEqual(599);
+  // Whole seconds left when the server answered, rounded down: at most 600 for a 600 s token, and no fewer
+  // than are left now (the answer is counted after the audit row is written, which on a busy machine can
+  // take a second of its own).
+  expect(issued.expires_in).toBeGreaterThanOrEqual(Math.floor(issued.expires_at - Date.now() / 1000));
   expect(issued.expires_in).toBeLessThanOrEqual(600);
   expect(issued.expires_in).toBeLessThanOrEqual(issued.expires_at - started);
   expect(issued.dashboard_id).toBe(dashboard.dashboard_id);
