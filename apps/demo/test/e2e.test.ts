@@ -341,6 +341,18 @@ describe('the demo in Chromium', () => {
     const contoso = table.locator('tr[data-tenant="contoso"]');
     await contoso.getByRole('button', { name: 'contoso' }).click();
     expect((await shownDashboard(page)).tenant).toBe('contoso');
+    // Recent issuance, read from the token server's audit API: the token just minted for the admin's own view
+    // of contoso is listed under her subject, by its hash.
+    const issuance = page.getByTestId('recent-issuance');
+    await issuance.getByRole('heading', { name: 'Embed tokens issued for contoso' }).waitFor();
+    await issuance
+      .getByTestId('issuance')
+      .filter({ hasText: 'user:ada@acme-analytics.test' })
+      .first()
+      .waitFor();
+    expect(await issuance.getByTestId('issuance-day').textContent()).toMatch(
+      /^\d+ in the last 24 hours, to /,
+    );
     await contoso.getByRole('button', { name: 'Disable' }).click();
     await contoso.getByText('disabled', { exact: true }).waitFor();
     // The tenant on screen stays on screen, shown as disabled, its dashboard down at once.
