@@ -106,9 +106,10 @@ it('rate-limits unknown routes like every other route', async () => {
       [429, 'RATE_LIMITED'],
     ]);
     expect(answers[3]?.headers['retry-after']).toBe('60');
-    // Probes, metrics and the API share one budget per IP: the API is limited now too; health checks never are.
+    // Probes and the API share one budget per IP: the API is limited now too; health checks and scrapes never are.
     expect((await limited.app.inject({ url: '/api/v1/tenants' })).statusCode).toBe(429);
     expect((await limited.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    expect((await limited.app.inject({ url: '/metrics' })).statusCode).toBe(200);
   } finally {
     await limited.close();
   }
