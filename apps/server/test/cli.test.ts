@@ -162,6 +162,21 @@ describe('operator commands', () => {
     });
     expect(JSON.stringify(audited)).not.toContain(issued.token);
 
+    // The summary as GET /api/v1/audit/summary answers it, with DATABASE_URL alone; by default the day before now.
+    const later = NOW + 60_000;
+    const summary = await cli(['audit', 'summary'], { DATABASE_URL: database.url }, later);
+    expect(summary.code).toBe(0);
+    expect(JSON.parse(summary.out)).toEqual({
+      from: new Date(later - 86_400_000).toISOString(),
+      to: new Date(later).toISOString(),
+      tokens: 1,
+      tenants: 1,
+      subjects: 1,
+      by_tenant: [{ tenant_id: 'cli-tenant', tokens: 1, subjects: 1 }],
+      by_subject: [{ subject: 'cli', tokens: 1, tenants: 1 }],
+      widest_subjects: [{ subject: 'cli', tenants: 1, tokens: 1 }],
+    });
+
     const decoded = await cli(['decode-token', issued.token]);
     const shown = JSON.parse(decoded.out);
     expect(shown).toMatchObject({
