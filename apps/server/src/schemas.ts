@@ -27,10 +27,14 @@ export function buildSchemas(idPattern: RegExp) {
     description: 'A configured Papermap workspace (the default one when absent)',
   } as const;
   const usageQueryProperties = {
-    from_period: { type: 'string', pattern: PERIOD },
-    to_period: { type: 'string', pattern: PERIOD },
-    page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' },
-    per_page: { type: 'string', pattern: '^(100|[1-9][0-9]?)$' },
+    from_period: { type: 'string', pattern: PERIOD, description: 'First month, `YYYY-MM`' },
+    to_period: { type: 'string', pattern: PERIOD, description: 'Last month, `YYYY-MM`' },
+    page: { type: 'string', pattern: '^[1-9][0-9]{0,5}$', description: 'Page number, from 1 (default 1)' },
+    per_page: {
+      type: 'string',
+      pattern: '^(100|[1-9][0-9]?)$',
+      description: 'Rows per page, 1 to 100 (default 50)',
+    },
   } as const;
 
   const dashboard = {
@@ -76,44 +80,63 @@ export function buildSchemas(idPattern: RegExp) {
       additionalProperties: false,
       required: ['tenant_id', 'name'],
       properties: {
-        tenant_id: id,
-        name: { type: 'string', minLength: 1, maxLength: 200 },
-        description: { type: ['string', 'null'], maxLength: 2000 },
-        make_default: { type: 'boolean' },
+        tenant_id: { ...id, description: 'Your id for the tenant; a new id creates the tenant' },
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          description: "The dashboard's title at Papermap",
+        },
+        description: { type: ['string', 'null'], maxLength: 2000, description: 'Shown at Papermap' },
+        make_default: {
+          type: 'boolean',
+          description: "Make it the tenant's default dashboard (a tenant's first one always is)",
+        },
         workspace_id: workspaceId,
       },
     },
     idempotencyHeaders: {
       type: 'object',
-      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+      properties: {
+        'idempotency-key': {
+          type: 'string',
+          minLength: 1,
+          maxLength: 255,
+          description:
+            'Any unique value (1–255 visible ASCII characters): a retry with the same key and body gets the first answer back, without a second dashboard',
+        },
+      },
     },
     tenantQuery: {
       type: 'object',
       additionalProperties: false,
       required: ['tenant_id'],
-      properties: { tenant_id: id },
+      properties: { tenant_id: { ...id, description: 'The tenant whose dashboards to list' } },
     },
     dashboardParams: {
       type: 'object',
       additionalProperties: false,
       required: ['dashboard_id'],
-      properties: { dashboard_id: dashboardId },
+      properties: { dashboard_id: { ...dashboardId, description: "The dashboard's id (Papermap's)" } },
     },
     tenantParams: {
       type: 'object',
       additionalProperties: false,
       required: ['tenant_id'],
-      properties: { tenant_id: id },
+      properties: { tenant_id: { ...id, description: 'The tenant' } },
     },
     tokenBody: {
       type: 'object',
       additionalProperties: false,
       minProperties: 1,
       properties: {
-        tenant_id: id,
-        dashboard_id: dashboardId,
-        tenantId: id,
-        dashboardId: dashboardId,
+        tenant_id: { ...id, description: 'The tenant to embed (the caller must belong to it)' },
+        dashboard_id: {
+          ...dashboardId,
+          description: "One of the tenant's dashboards (default: its default)",
+        },
+        tenantId: { ...id, description: 'The same as `tenant_id`, camelCase (one form per request)' },
+        dashboardId: { ...dashboardId, description: 'The same as `dashboard_id`, camelCase' },
       },
     },
     token: {

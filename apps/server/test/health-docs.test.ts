@@ -58,10 +58,14 @@ interface MediaObject {
 interface Operation {
   summary?: string;
   description?: string;
+  parameters?: { name: string; in: string; description?: string }[];
+  requestBody?: {
+    content: Record<string, { schema: { properties?: Record<string, { description?: string }> } }>;
+  };
   responses: Record<string, { description: string; content?: Record<string, MediaObject> }>;
 }
 
-it('describes every route and every answer, with an example of each, errors from the catalogue', async () => {
+it('describes every route, parameter, body field and answer, with an example of each answer, errors from the catalogue', async () => {
   const spec = (await stack.server.app.inject({ url: '/docs/json' })).json<{
     paths: Record<string, Record<string, Operation>>;
   }>();
@@ -72,6 +76,14 @@ it('describes every route and every answer, with an example of each, errors from
   for (const { name, operation } of operations) {
     expect(operation.summary, name).toBeTruthy();
     expect(operation.description, name).toBeTruthy();
+    for (const parameter of operation.parameters ?? []) {
+      expect(parameter.description, `${name} ${parameter.in} ${parameter.name}`).toBeTruthy();
+    }
+    for (const media of Object.values(operation.requestBody?.content ?? {})) {
+      for (const [field, schema] of Object.entries(media.schema.properties ?? {})) {
+        expect(schema.description, `${name} body ${field}`).toBeTruthy();
+      }
+    }
     for (const [status, response] of Object.entries(operation.responses)) {
       const where = `${name} → ${status}`;
       expect(response.description, where).not.toBe('Default Response');
