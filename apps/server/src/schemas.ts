@@ -79,6 +79,7 @@ export function buildSchemas(idPattern: RegExp) {
       type: 'object',
       additionalProperties: false,
       required: ['tenant_id', 'name'],
+      examples: [{ tenant_id: 'acme', name: 'Acme overview' }],
       properties: {
         tenant_id: { ...id, description: 'Your id for the tenant; a new id creates the tenant' },
         name: {
@@ -129,6 +130,7 @@ export function buildSchemas(idPattern: RegExp) {
       type: 'object',
       additionalProperties: false,
       minProperties: 1,
+      examples: [{ tenant_id: 'acme' }],
       properties: {
         tenant_id: { ...id, description: 'The tenant to embed (the caller must belong to it)' },
         dashboard_id: {

@@ -60,12 +60,15 @@ interface Operation {
   description?: string;
   parameters?: { name: string; in: string; description?: string }[];
   requestBody?: {
-    content: Record<string, { schema: { properties?: Record<string, { description?: string }> } }>;
+    content: Record<
+      string,
+      { example?: unknown; schema: { properties?: Record<string, { description?: string }> } }
+    >;
   };
   responses: Record<string, { description: string; content?: Record<string, MediaObject> }>;
 }
 
-it('describes every route, parameter, body field and answer, with an example of each answer, errors from the catalogue', async () => {
+it('describes every route, parameter, body field and answer, with an example of each body and answer, errors from the catalogue', async () => {
   const spec = (await stack.server.app.inject({ url: '/docs/json' })).json<{
     paths: Record<string, Record<string, Operation>>;
   }>();
@@ -80,6 +83,7 @@ it('describes every route, parameter, body field and answer, with an example of 
       expect(parameter.description, `${name} ${parameter.in} ${parameter.name}`).toBeTruthy();
     }
     for (const media of Object.values(operation.requestBody?.content ?? {})) {
+      expect(media.example, `${name} body`).toBeDefined();
       for (const [field, schema] of Object.entries(media.schema.properties ?? {})) {
         expect(schema.description, `${name} body ${field}`).toBeTruthy();
       }
