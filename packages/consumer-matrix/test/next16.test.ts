@@ -16,6 +16,7 @@ import {
 } from './support/browser.js';
 import { matrix } from './support/context.js';
 import { installFixture } from './support/fixtures.js';
+import { addReadmePages, type ReadmePages } from './support/readme-snippets.js';
 import { consumerEnv, runOk, startServer, type Server } from './support/processes.js';
 import { userSessionToken } from './support/session.js';
 
@@ -30,9 +31,11 @@ describe.sequential('next16: Next.js 16 App Router, production build', () => {
   let buildOutput = '';
   let app: Server | undefined;
   let browser: Browser | undefined;
+  let readmePages: ReadmePages | undefined;
 
   beforeAll(async () => {
     const dir = await installFixture(ctx, 'next16');
+    readmePages = addReadmePages(dir);
     // Rewrites are fixed at build time; the route handlers read their settings when they run.
     const build = await runOk(ctx.root, 'npm', ['run', 'build'], {
       cwd: dir,
@@ -210,6 +213,68 @@ describe.sequential('next16: Next.js 16 App Router, production build', () => {
     // Hydrated from the page: no token request from the browser, no hydration message, no error.
     expect(watched.tokenRequests).toEqual([]);
     expect(await watched.page.getByTestId('last-error').textContent()).toBe('none');
+    expect(consoleProblems(watched)).toEqual([]);
+    expect(watched.pageErrors).toEqual([]);
+    await watched.page.context().close();
+  });
+
+  /** A page whose browser carries the signed-in user in cookies (what the READMEs' currentSession() reads). */
+  async function signedInPage(): Promise<{ watched: WatchedPage; cookie: string }> {
+    if (!browser) throw new Error('not started');
+    const jwt = await userSessionToken(ctx, [ctx.tenant.tenantId]);
+    const cookies = { 'session-token': jwt, 'user-id': 'user-1', 'org-id': ctx.tenant.tenantId };
+    const watched = await openPage(browser, { tokenPaths: [TOKEN_SERVER_PATH, EDGE_ROUTE, NODE_ROUTE] });
+    await watched.page
+      .context()
+      .addCookies(Object.entries(cookies).map(([name, value]) => ({ name, value, url: origin })));
+    const cookie = Object.entries(cookies)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('; ');
+    return { watched, cookie };
+  }
+
+  it.each([
+    [
+      'the React README’s Server Components snippets (page.tsx + its client dashboard.tsx)',
+      'serverComponent',
+    ],
+    ['the root README’s product-team snippet, rendered by a Server Component', 'rootSnippet'],
+  ] as const)('%s, verbatim: loading state on the server, then the dashboard', async (_, which) => {
+    const path = readmePages?.[which] ?? '';
+    const { watched, cookie } = await signedInPage();
+    const html = await fetch(`${origin}${path}`, { headers: { cookie } }).then((answer) => answer.text());
+    expect(html).toMatch(/<div class="tenantdash"[^>]*data-state="loading"/);
+    expect(html).not.toContain('<iframe');
+
+    await watched.page.goto(`${origin}${path}`);
+    await waitForReady(watched);
+    expect(await shownDashboard(watched.page)).toEqual({
+      tenant: ctx.tenant.tenantId,
+      title: ctx.tenant.name,
+    });
+    expect(watched.tokenRequests.map((request) => new URL(request.url()).pathname)).toEqual([
+      TOKEN_SERVER_PATH,
+    ]);
+    expect((await watched.tokenRequests[0]?.response())?.status()).toBe(200);
+    expect(consoleProblems(watched)).toEqual([]);
+    expect(watched.pageErrors).toEqual([]);
+    await watched.page.context().close();
+  });
+
+  it('the React README’s prefetch snippet, verbatim: the iframe in the first HTML, no token request from the browser', async () => {
+    const path = readmePages?.prefetched ?? '';
+    const { watched, cookie } = await signedInPage();
+    const html = await fetch(`${origin}${path}`, { headers: { cookie } }).then((answer) => answer.text());
+    expect(html).toMatch(/<div class="tenantdash"[^>]*data-state="ready"/);
+    expect(html).toMatch(/<iframe[^>]*src="[^"]*embedded-token=/);
+
+    await watched.page.goto(`${origin}${path}`);
+    await waitForReady(watched);
+    expect(await shownDashboard(watched.page)).toEqual({
+      tenant: ctx.tenant.tenantId,
+      title: ctx.tenant.name,
+    });
+    expect(watched.tokenRequests).toEqual([]);
     expect(consoleProblems(watched)).toEqual([]);
     expect(watched.pageErrors).toEqual([]);
     await watched.page.context().close();
