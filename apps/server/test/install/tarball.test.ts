@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyEmbedToken } from '@tenantdash/core';
 import { buildSandbox, SANDBOX_SEED } from '@tenantdash/sandbox';
-import { packTarball } from '@tenantdash/test-utils';
+import { packTarball, publintMessages, readmeLinks, REPO_ROOT } from '@tenantdash/test-utils';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, freePort, run, runOk, startBackground, type Background } from './processes.js';
@@ -114,6 +114,14 @@ describe('the packed package', () => {
     expect(readFileSync(join(app, 'node_modules/@tenantdash/server/dist/bin.js'), 'utf8')).toMatch(
       /^#!\/usr\/bin\/env node\n/,
     );
+  });
+
+  it('passes publint --strict, and its README (the one npm shows) links only to what exists', async () => {
+    expect(await publintMessages(tarballs.server)).toEqual([]);
+    const readme = readFileSync(join(app, 'node_modules/@tenantdash/server/README.md'), 'utf8');
+    const { repoPaths, relativeLinks } = readmeLinks(readme);
+    for (const path of repoPaths) expect(existsSync(join(REPO_ROOT, path)), path).toBe(true);
+    expect(relativeLinks).toBe(null);
   });
 
   it('runs without dev tooling: no tsx, no TypeScript, no vitest installed', () => {
