@@ -1,5 +1,6 @@
-// The smallest host page for the clock-skew test: one <TenantDashboard>, its token endpoint and the user's
-// bearer JWT taken from the query string (`tokenUrl`, `jwt`), so one build serves same- and cross-origin runs.
+// The smallest host page for the browser tests of the component (clock skew, errors): one <TenantDashboard>,
+// its token endpoint and the user's bearer JWT taken from the query string (`tokenUrl`, `jwt`), so one build
+// serves same- and cross-origin runs; the last error it reported (code, server code, message) in #last-error.
 import { TenantDashboard } from '@tenantdash/react';
 import { createRoot } from 'react-dom/client';
 
@@ -7,11 +8,15 @@ const params = new URLSearchParams(location.search);
 const tokenUrl = params.get('tokenUrl') ?? '';
 const jwt = params.get('jwt') ?? '';
 const root = document.getElementById('root');
-if (!root) throw new Error('#root is missing');
+const lastError = document.getElementById('last-error');
+if (!root || !lastError) throw new Error('#root or #last-error is missing');
 createRoot(root).render(
   <TenantDashboard
     tenantId="northwind"
     tokenUrl={tokenUrl}
     getHeaders={() => ({ authorization: `Bearer ${jwt}` })}
+    onError={(error) => {
+      lastError.textContent = `${error.code} ${error.serverCode ?? '-'}: ${error.message}`;
+    }}
   />,
 );
