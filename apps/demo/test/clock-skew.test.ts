@@ -29,7 +29,7 @@ import {
   type Listening,
 } from '../scripts/in-process-stack.mjs';
 
-const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'skew-host');
+const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'host-page');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const TTLS = [120, 3600] as const;

@@ -24,7 +24,7 @@ import {
   type Listening,
 } from '../scripts/in-process-stack.mjs';
 
-const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'skew-host');
+const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'host-page');
 const WORKSPACE = { id: 'ws_errors', keyId: 'ak_errors', secret: 'sk_errors_0123456789abcdef0123456789abcd' };
 const JWT = {
   secret: 'errors-test-jwt-secret-0123456789abcdef',
