@@ -88,13 +88,14 @@ afterAll(async () => {
 });
 
 describe('the packed package', () => {
-  it('ships dist, README, LICENSE and .env.example only, with the bin, engines, and core by version', async () => {
+  it('ships dist, its command, README, LICENSE and .env.example only, with the bin, engines, and core by version', async () => {
     const listed = (await runOk('tar', ['-tzf', tarballs.server], { cwd: root })).stdout.trim().split('\n');
     const outsideDist = listed.filter((file) => !file.startsWith('package/dist/')).sort();
     expect(outsideDist).toEqual([
       'package/.env.example',
       'package/LICENSE',
       'package/README.md',
+      'package/bin/tenantdash-server.js',
       'package/package.json',
     ]);
     expect(listed).toContain('package/dist/bin.js');
@@ -103,7 +104,7 @@ describe('the packed package', () => {
       readFileSync(join(app, 'node_modules/@tenantdash/server/package.json'), 'utf8'),
     );
     expect(manifest).toMatchObject({
-      bin: { 'tenantdash-server': './dist/bin.js' },
+      bin: { 'tenantdash-server': './bin/tenantdash-server.js' },
       engines: { node: '>=20.19' },
       license: 'MIT',
     });
@@ -111,9 +112,11 @@ describe('the packed package', () => {
     expect(manifest.dependencies['@tenantdash/core']).toBe(
       JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')).version,
     );
-    expect(readFileSync(join(app, 'node_modules/@tenantdash/server/dist/bin.js'), 'utf8')).toMatch(
-      /^#!\/usr\/bin\/env node\n/,
-    );
+    for (const command of ['bin/tenantdash-server.js', 'dist/bin.js']) {
+      expect(readFileSync(join(app, 'node_modules/@tenantdash/server', command), 'utf8')).toMatch(
+        /^#!\/usr\/bin\/env node\n/,
+      );
+    }
   });
 
   it('passes publint --strict, and its README (the one npm shows) links only to what exists', async () => {
