@@ -52,7 +52,9 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Partial<Record<TenantDashboardErro
   TENANT_NOT_FOUND: 'This dashboard is not available.',
   DASHBOARD_NOT_FOUND: 'This dashboard is not available.',
   RATE_LIMITED: 'Too many requests. Trying again shortly.',
-  NETWORK_ERROR: 'The dashboard could not be reached. Check your connection.',
+  // Not "check your connection": a token server that refuses this origin by CORS fails the same way (the
+  // error's message, for the developer, says which; see fetch-token.ts).
+  NETWORK_ERROR: 'The dashboard could not be reached.',
   TOKEN_EXPIRED: 'This dashboard session has expired.',
 };
 export const DEFAULT_ERROR_MESSAGE = 'The dashboard could not be loaded.';
