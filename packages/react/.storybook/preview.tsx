@@ -18,8 +18,9 @@ const preview: Preview = {
       options: { iframes: false },
       config: { rules: [{ id: 'frame-tested', enabled: false }] },
     },
-    // Each story of the Docs page in its own frame: with its own token endpoint mocks and its own state.
-    docs: { story: { inline: false, height: '560px' } },
+    // Each story of the Docs page in its own frame: with its own token endpoint mocks and its own state,
+    // tall enough for the reviewer note and the component's default 600 px height.
+    docs: { story: { inline: false, height: '760px' } },
   },
 };
 

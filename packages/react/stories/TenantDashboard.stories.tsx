@@ -300,6 +300,8 @@ export const SeveralDashboards: Story = {
     </div>
   ),
   parameters: {
+    // Two rows of two 400 px dashboards at the Docs page's width.
+    docs: { story: { height: '1000px' } },
     review: {
       sees: "Four dashboards, each with its own tenant's figures; the two Acme revenue ones are the same dashboard.",
       means:

@@ -333,6 +333,24 @@ describe('what a designer sees', () => {
     }
   });
 
+  it('the stand-in page fits its frame: no inner scrollbar, the footer in view', async () => {
+    // Loaded: the default 600 px frame at full width; custom-theme: a 420 px frame 720 px wide.
+    for (const id of ['tenantdashboard--loaded', 'tenantdashboard--custom-theme']) {
+      const { page } = await openStory(id);
+      try {
+        const inner = page.locator('.tenantdash iframe').contentFrame();
+        await inner.locator('#token').waitFor();
+        const fit = await inner
+          .locator('html')
+          .evaluate((html) => ({ overflow: html.scrollHeight - html.clientHeight, width: html.clientWidth }));
+        expect(fit.width, id).toBeGreaterThan(600);
+        expect(fit.overflow, id).toBe(0);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   it('follows the height the stand-in page reports (auto-height story)', async () => {
     const { page } = await openStory('tenantdashboard--auto-height');
     try {
@@ -374,6 +392,25 @@ describe('what a designer sees', () => {
       ).toEqual(DEFAULTS);
       expect(byName.tenantId?.type).toBe('string');
       expect(byName.autoHeight?.type).toBe('boolean');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the Docs page shows each story whole in its frame (the Loaded and Several Dashboards stories)', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${base}/iframe.html?id=tenantdashboard--docs&viewMode=docs`);
+      for (const id of ['tenantdashboard--loaded', 'tenantdashboard--several-dashboards']) {
+        const story = page.locator(`#anchor--${id}`);
+        await story.scrollIntoViewIfNeeded({ timeout: 30_000 });
+        const frame = story.locator('iframe').contentFrame();
+        await frame.locator('.tenantdash[data-state="ready"]').first().waitFor({ timeout: 15_000 });
+        const overflow = await frame
+          .locator('html')
+          .evaluate((html) => [html.scrollHeight - html.clientHeight, html.scrollWidth - html.clientWidth]);
+        expect(overflow, id).toEqual([0, 0]);
+      }
     } finally {
       await page.close();
     }
