@@ -2,6 +2,7 @@
 // One command for the whole kit: sandbox (local Papermap, :4010), token server (:4000, SQLite), demo (:5173).
 // Seeds the demo tenants' dashboards on first start; Ctrl-C stops all three (by PID).
 // Usage: node scripts/dev.mjs [--reset]   (--reset deletes apps/demo/data first: fresh databases)
+//        node scripts/dev.mjs --check-ports   (only the busy-port check: `pnpm demo` runs it before building)
 import { rmSync } from 'node:fs';
 import {
   busyPorts,
@@ -51,6 +52,7 @@ if (busy.length > 0) {
   );
   process.exit(1);
 }
+if (process.argv.includes('--check-ports')) process.exit(0);
 
 if (process.argv.includes('--reset')) {
   rmSync(settings.dataDir, { recursive: true, force: true });
