@@ -54,11 +54,10 @@ export function TokenPanel({ frameBox, tenantId, getHeaders, refreshes, frameLoa
         {text.detail}
       </p>
       <dl>
-        <div className="wide">
+        {/* The id on a row of its own; without a token, a dash in line like the other empty values. */}
+        <div className={token ? 'wide' : undefined}>
           <dt>Dashboard</dt>
-          <dd>
-            <code data-testid="dashboard-id">{token?.dashboardId ?? '—'}</code>
-          </dd>
+          <dd>{token ? <code data-testid="dashboard-id">{token.dashboardId}</code> : '—'}</dd>
         </div>
         <div>
           <dt>Expires</dt>
