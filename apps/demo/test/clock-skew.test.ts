@@ -9,15 +9,10 @@
  * alike) starts `shift` away from it. Each refresh cycle jumps both forward to 5 s before the current token's
  * server-side expiry: the refresh, due earlier, must fire on that jump and land before the expiry.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import react from '@vitejs/plugin-react';
+import { join } from 'node:path';
 import { chromium, type Browser, type Response as PageResponse } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forwardToTokenServer } from '../scripts/forward-to-token-server.mjs';
 import {
@@ -28,8 +23,8 @@ import {
   startTokenServer,
   type Listening,
 } from '../scripts/in-process-stack.mjs';
+import { startHostPage, type HostPage } from './host-page-server.js';
 
-const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'host-page');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const TTLS = [120, 3600] as const;
@@ -43,44 +38,12 @@ let offsetMs = 0;
 const serverNow = () => Date.now() + offsetMs;
 
 const dir = mkdtempSync(join(tmpdir(), 'tenantdash-skew-'));
-const hostBuild = join(dir, 'host');
-let host: Server;
+let host: HostPage | undefined;
 let hostOrigin = '';
 let sandbox: Listening;
 const servers = new Map<number, Listening>();
 let browser: Browser;
 let userJwt = '';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.map': 'application/json',
-};
-
-/** The built host page, and `/ttl-<n>/api/…` passed to that token server: the same-origin setup. */
-function startHost(): Promise<void> {
-  host = createServer((request, response) => {
-    void (async () => {
-      const url = new URL(request.url ?? '/', 'http://host');
-      const proxied = /^\/ttl-(\d+)(\/api\/.*)$/.exec(url.pathname);
-      if (proxied) {
-        await forwardToTokenServer(request, response, `${servers.get(Number(proxied[1]))?.url}${proxied[2]}`);
-        return;
-      }
-      const file = normalize(join(hostBuild, url.pathname === '/' ? 'index.html' : url.pathname));
-      if (!file.startsWith(hostBuild)) return response.writeHead(404).end();
-      try {
-        const body = readFileSync(file);
-        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-        response.end(body);
-      } catch {
-        response.writeHead(404).end();
-      }
-    })().catch(() => response.writeHead(502).end());
-  });
-  return new Promise((done) => host.listen(0, '127.0.0.1', () => done()));
-}
 
 async function startServerWithTtl(ttl: number): Promise<void> {
   const server = await startTokenServer({
@@ -98,15 +61,14 @@ async function startServerWithTtl(ttl: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  await build({
-    root: hostDir,
-    configFile: false,
-    logLevel: 'error',
-    plugins: [react()],
-    build: { outDir: hostBuild, emptyOutDir: true },
+  // `/ttl-<n>/api/…` passed to that token server: the same-origin setup.
+  host = await startHostPage(join(dir, 'host'), async (request, response, url) => {
+    const proxied = /^\/ttl-(\d+)(\/api\/.*)$/.exec(url.pathname);
+    if (!proxied) return false;
+    await forwardToTokenServer(request, response, `${servers.get(Number(proxied[1]))?.url}${proxied[2]}`);
+    return true;
   });
-  await startHost();
-  hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  hostOrigin = host.origin;
   sandbox = await startSandbox({ workspace: WORKSPACE, allowedOrigins: [hostOrigin], now: serverNow });
   for (const ttl of TTLS) await startServerWithTtl(ttl);
   userJwt = await signUserJwt(JWT, 'skewed-user', ['northwind']);
@@ -117,7 +79,7 @@ afterAll(async () => {
   await browser?.close().catch(() => undefined);
   for (const { app } of servers.values()) await app.close();
   await sandbox?.app.close();
-  await new Promise((done) => (host ? host.close(done) : done(undefined)));
+  await new Promise((done) => (host ? host.server.close(done) : done(undefined)));
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,16 +4,12 @@
  * page's own error message (the sandbox's `tenantdash:error`) takes the dashboard to its error state with the
  * page's code, instead of leaving an error page on screen under a "ready" component.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { buildEmbedUrl, createEmbedToken } from '@tenantdash/core';
-import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM_LAUNCH,
@@ -23,8 +19,8 @@ import {
   startTokenServer,
   type Listening,
 } from '../scripts/in-process-stack.mjs';
+import { startHostPage, type HostPage } from './host-page-server.js';
 
-const hostDir = resolve(dirname(fileURLToPath(import.meta.url)), 'host-page');
 const WORKSPACE = { id: 'ws_errors', keyId: 'ak_errors', secret: 'sk_errors_0123456789abcdef0123456789abcd' };
 const JWT = {
   secret: 'errors-test-jwt-secret-0123456789abcdef',
@@ -35,8 +31,7 @@ const ADMIN_KEY = 'errors-test-admin-key-0123456789abcdef';
 const TOKEN_PATH = '/api/v1/dashboards/iframe-token';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenantdash-errors-'));
-const hostBuild = join(dir, 'host');
-let host: Server;
+let host: HostPage | undefined;
 let hostOrigin = '';
 let sandbox: Listening;
 let server: Listening;
@@ -44,57 +39,36 @@ let browser: Browser;
 let userJwt = '';
 
 /**
- * The built host page, and a same-origin token endpoint (`/bad-token`) that answers a well-formed token for
- * the workspace, signed with the wrong key: what a misconfigured key looks like to the browser. The embed page
- * lets the host frame it (the token names the workspace) and refuses the token there.
+ * The host page's same-origin token endpoint (`/bad-token`): a well-formed token for the workspace, signed
+ * with the wrong key: what a misconfigured key looks like to the browser. The embed page lets the host frame it
+ * (the token names the workspace) and refuses the token there.
  */
-function startHost(): Promise<void> {
-  host = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://host');
-    if (url.pathname === '/bad-token') {
-      void createEmbedToken({
-        apiKeyId: WORKSPACE.keyId,
-        secretKey: `${WORKSPACE.secret}-not-this-one`,
-        workspaceId: WORKSPACE.id,
-        tenantId: 'northwind',
-        dashboardId: 'd_1',
-        ttlSeconds: 600,
-      }).then((minted) => {
-        const embedUrl = buildEmbedUrl({
-          token: minted.token,
-          workspaceId: WORKSPACE.id,
-          dashboardId: 'd_1',
-          baseUrl: `${sandbox.url}/embedded/dashboard`,
-        });
-        response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        response.end(JSON.stringify({ ...minted, expires_in: 600, embed_url: embedUrl }));
-      });
-      return;
-    }
-    const file = normalize(join(hostBuild, url.pathname === '/' ? 'index.html' : url.pathname));
-    if (!file.startsWith(hostBuild)) return response.writeHead(404).end();
-    try {
-      const body = readFileSync(file);
-      const type = { '.html': 'text/html', '.js': 'text/javascript' }[extname(file)];
-      response.writeHead(200, { 'content-type': type ?? 'application/octet-stream' });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
+async function answerBadToken(response: ServerResponse): Promise<void> {
+  const minted = await createEmbedToken({
+    apiKeyId: WORKSPACE.keyId,
+    secretKey: `${WORKSPACE.secret}-not-this-one`,
+    workspaceId: WORKSPACE.id,
+    tenantId: 'northwind',
+    dashboardId: 'd_1',
+    ttlSeconds: 600,
   });
-  return new Promise((done) => host.listen(0, '127.0.0.1', () => done()));
+  const embedUrl = buildEmbedUrl({
+    token: minted.token,
+    workspaceId: WORKSPACE.id,
+    dashboardId: 'd_1',
+    baseUrl: `${sandbox.url}/embedded/dashboard`,
+  });
+  response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(JSON.stringify({ ...minted, expires_in: 600, embed_url: embedUrl }));
 }
 
 beforeAll(async () => {
-  await build({
-    root: hostDir,
-    configFile: false,
-    logLevel: 'error',
-    plugins: [react()],
-    build: { outDir: hostBuild, emptyOutDir: true },
+  host = await startHostPage(join(dir, 'host'), async (_request, response, url) => {
+    if (url.pathname !== '/bad-token') return false;
+    await answerBadToken(response);
+    return true;
   });
-  await startHost();
-  hostOrigin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  hostOrigin = host.origin;
   sandbox = await startSandbox({ workspace: WORKSPACE, allowedOrigins: [hostOrigin] });
   // Another origin is allowed, not the host page's.
   server = await startTokenServer({
@@ -115,7 +89,7 @@ afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await server?.app.close();
   await sandbox?.app.close();
-  await new Promise((done) => (host ? host.close(done) : done(undefined)));
+  await new Promise((done) => (host ? host.server.close(done) : done(undefined)));
   rmSync(dir, { recursive: true, force: true });
 });
 
