@@ -288,7 +288,14 @@ const DASHBOARDS = [
 /** Several dashboards on one page: two share a tenant+dashboard (one request), the others are other tenants'. */
 export const SeveralDashboards: Story = {
   render: (args) => (
-    <div style={{ display: 'grid', gap: 16, gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))' }}>
+    // Two by two on a desktop canvas (and on the Docs page), one column on a phone.
+    <div
+      style={{
+        display: 'grid',
+        gap: 16,
+        gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 420px), 1fr))',
+      }}
+    >
       {DASHBOARDS.map((d) => (
         <TenantDashboard
           key={d.title}
