@@ -180,7 +180,7 @@ function RecentIssuance({ session, tenantId }: { session: Session; tenantId: str
   const counts = day.data?.by_tenant.find((row) => row.tenant_id === tenantId);
   const items = recent.data?.items ?? [];
   return (
-    <div className="card" data-testid="recent-issuance">
+    <div className="card issuance-card" data-testid="recent-issuance">
       <h2>Embed tokens issued for {tenantId}</h2>
       <p className="muted small" data-testid="issuance-day">
         {counts
