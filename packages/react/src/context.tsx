@@ -14,7 +14,7 @@ export interface TenantDashSettings extends TokenEndpointOptions {
   fetchToken?: FetchToken | undefined;
   /** Refresh this long before expiry (scaled down for short-lived tokens). Default 5 minutes. */
   refreshMarginMs?: number | undefined;
-  /** Retries after a failed fetch (401/403 and bad answers are never retried). Default 3. */
+  /** Retries after a failed fetch (4xx answers but 408 and 429, and bad answers, are never retried). Default 3. */
   maxRetries?: number | undefined;
   /** Papermap workspace: needed only when the token server's answer has no `embed_url`. */
   workspaceId?: string | undefined;
