@@ -101,7 +101,7 @@ describe('each command needs only its own settings', () => {
 
 describe('help', () => {
   it('prints the usage on stdout and exits 0 for --help, -h and help', async () => {
-    for (const args of [['--help'], ['-h'], ['help']]) {
+    for (const args of [['--help'], ['-h'], ['help'], ['help', '--help'], ['help', '-h']]) {
       expect(await cli(args, {})).toEqual({ code: 0, out: USAGE, err: '' });
     }
   });
@@ -113,6 +113,11 @@ describe('help', () => {
 
   it('exits 2 with the usage for an unknown command or wrong arguments', async () => {
     expect(await cli(['frobnicate'], {})).toEqual({
+      code: 2,
+      out: '',
+      err: `unknown command: frobnicate\n\n${USAGE}`,
+    });
+    expect(await cli(['help', 'frobnicate'], {})).toEqual({
       code: 2,
       out: '',
       err: `unknown command: frobnicate\n\n${USAGE}`,

@@ -125,9 +125,10 @@ export async function runCli(
 ): Promise<number> {
   const [command, ...rest] = args;
   if (command === undefined || command === 'help' || HELP.has(command)) {
-    const topic = command === 'help' ? rest[0] : undefined;
+    // `help --help` asks for help too; `help <unknown>` is refused as `<unknown>` alone is.
+    const topic = command === 'help' && !HELP.has(rest[0] ?? '') ? rest[0] : undefined;
     if (topic !== undefined && !isCommand(topic)) {
-      io.err(USAGE);
+      io.err(`unknown command: ${topic.slice(0, 40)}\n\n${USAGE}`);
       return 2;
     }
     io.out(topic === undefined ? USAGE : COMMAND_USAGE[topic]);
