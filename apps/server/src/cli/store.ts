@@ -1,6 +1,6 @@
 /** The database (and, for writes, the instances' shared cache) for one CLI command, closed when it is done. */
 import type { Sequelize } from 'sequelize';
-import { connect } from '../db/connect.js';
+import { openDatabase } from '../db/connect.js';
 import { migrate } from '../db/migrations.js';
 import { defineModels } from '../db/models.js';
 import { redisClient } from '../plugins/redis.js';
@@ -18,7 +18,7 @@ export async function withDatabase<T>(
   database: DatabaseSettings,
   run: (sequelize: Sequelize) => Promise<T>,
 ): Promise<T> {
-  const sequelize = await connect(database.databaseUrl, { poolMax: database.databasePoolMax });
+  const sequelize = await openDatabase(database.databaseUrl, { poolMax: database.databasePoolMax });
   try {
     return await run(sequelize);
   } finally {

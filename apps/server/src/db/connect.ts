@@ -46,3 +46,47 @@ export async function connect(databaseUrl: string, options: ConnectOptions = {})
     },
   });
 }
+
+/**
+ * The database named by DATABASE_URL cannot be opened: at start, one line naming the setting and why (a
+ * system error's code or the database's own message), never the URL.
+ */
+export class DatabaseOpenError extends Error {
+  readonly code = 'DATABASE_UNREACHABLE';
+  constructor(reason: string) {
+    super(`the database named by DATABASE_URL cannot be opened (${reason})`);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+function openFailure(error: unknown): string {
+  // Sequelize wraps the driver's error (`parent`): ECONNREFUSED and the like by code, a server's refusal
+  // (`database "x" does not exist`, a failed password) by its message.
+  const cause = (error as { parent?: unknown }).parent ?? error;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  return cause instanceof Error ? cause.message.split('\n')[0]! : 'unknown error';
+}
+
+/**
+ * `connect`, then one round trip, so a database that cannot be reached fails here with a `DatabaseOpenError`
+ * instead of later, deep in the migrations, with a driver's message. On PostgreSQL also checks that the
+ * search_path names a schema that exists (the tables would have nowhere to go).
+ */
+export async function openDatabase(databaseUrl: string, options: ConnectOptions = {}): Promise<Sequelize> {
+  let sequelize: Sequelize | undefined;
+  try {
+    sequelize = await connect(databaseUrl, options);
+    await sequelize.authenticate({ logging: false });
+    if (sequelize.getDialect() === 'postgres') {
+      const [rows] = await sequelize.query('SELECT current_schema() AS schema');
+      if (((rows as Array<{ schema: string | null }>)[0]?.schema ?? null) === null) {
+        throw new DatabaseOpenError('its search_path names no schema that exists: create the schema first');
+      }
+    }
+    return sequelize;
+  } catch (error) {
+    await sequelize?.close().catch(() => undefined);
+    throw error instanceof DatabaseOpenError ? error : new DatabaseOpenError(openFailure(error));
+  }
+}

@@ -6,7 +6,7 @@
  */
 import fp from 'fastify-plugin';
 import type { Sequelize } from 'sequelize';
-import { connect } from '../db/connect.js';
+import { openDatabase } from '../db/connect.js';
 import { migrate } from '../db/migrations.js';
 import { defineModels } from '../db/models.js';
 import { AuditRetention, type PruneResult } from '../services/audit-retention.js';
@@ -45,7 +45,7 @@ export default fp<DbPluginOptions>(
     const owned = options.sequelize === undefined;
     const sequelize =
       options.sequelize ??
-      (await connect(options.databaseUrl, { ...(options.poolMax ? { poolMax: options.poolMax } : {}) }));
+      (await openDatabase(options.databaseUrl, { ...(options.poolMax ? { poolMax: options.poolMax } : {}) }));
     if (options.migrate !== false) {
       const applied = await migrate(sequelize);
       if (applied.length > 0) fastify.log.info({ migrations: applied }, 'database migrated');
