@@ -116,6 +116,21 @@ describe('a prune round', () => {
     });
     expect(await subjectsLeft()).toEqual([kept]);
   });
+
+  it('the CLI prints no cutoff and deletes nothing with AUDIT_RETENTION_DAYS=0', async () => {
+    await clear();
+    const rows = await rowsAged([10_000 * DAY_MS, DAY_MS]);
+    const out: string[] = [];
+    const code = await runCli(
+      ['audit', 'prune'],
+      { ...stack.server.env, AUDIT_RETENTION_DAYS: '0' },
+      { out: (line) => out.push(line), err: (line) => out.push(line) },
+      () => NOW,
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toEqual({ cutoff: null, deleted: 0, batches: 0, complete: true });
+    expect(await subjectsLeft()).toEqual([...rows].sort());
+  });
 });
 
 describe('the schedule', () => {

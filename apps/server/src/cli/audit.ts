@@ -36,6 +36,8 @@ export async function auditCommand(args: string[], env: Env, io: CliIo, now: () 
   if (mode === 'prune') {
     if (rest.length > 0) throw new UsageError('audit');
     const { retentionDays } = auditSettings(env);
+    // 0 keeps every row: no cutoff to print (a cutoff of now would read as "everything before now").
+    if (retentionDays === 0) return { cutoff: null, deleted: 0, batches: 0, complete: true };
     return withStore(database(), io, (store) =>
       new AuditRetention(store.sequelize, { retentionDays, now }).pruneNow(),
     );
