@@ -99,10 +99,10 @@ export function buildSchemas(idPattern: RegExp) {
     idempotencyHeaders: {
       type: 'object',
       properties: {
+        // Its rule (1–255 visible ASCII) is checked by the provision service, so every unusable key, the empty
+        // one included, is 400 IDEMPOTENCY_KEY_INVALID rather than a schema's VALIDATION_FAILED.
         'idempotency-key': {
           type: 'string',
-          minLength: 1,
-          maxLength: 255,
           description:
             'Any unique value (1–255 visible ASCII characters): a retry with the same key and body gets the first answer back, without a second dashboard',
         },

@@ -215,9 +215,12 @@ describe('POST /api/v1/dashboards', () => {
   });
 
   it('refuses an unusable Idempotency-Key: 400 IDEMPOTENCY_KEY_INVALID', async () => {
-    const response = await provision({ tenant_id: 'org-k', name: 'Sales' }, 'has space');
-    expect(response.statusCode).toBe(400);
-    expect(response.json().code).toBe('IDEMPOTENCY_KEY_INVALID');
+    for (const key of ['has space', '', 'k'.repeat(256), 'tab\there']) {
+      const response = await provision({ tenant_id: 'org-k', name: 'Sales' }, key);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().code).toBe('IDEMPOTENCY_KEY_INVALID');
+    }
     expect((await server.counts()).idempotency).toBe(0);
+    expect((await server.counts()).dashboards).toBe(0);
   });
 });
