@@ -13,10 +13,11 @@ Applies pending database migrations and prints their names. Needs: DATABASE_URL 
 Creates a Papermap dashboard for the tenant and stores the mapping (the tenant's first becomes its default).
 A new tenant goes to --workspace (the default workspace when absent); an existing one stays in its own.
 Needs: the Papermap settings (PAPERMAP_API_KEY_ID, PAPERMAP_SECRET_KEY, PAPERMAP_WORKSPACE_ID and/or
-PAPERMAP_WORKSPACES_FILE; PAPERMAP_API_URL), DATABASE_URL.`,
+PAPERMAP_WORKSPACES_FILE; PAPERMAP_API_URL; UPSTREAM_*), ID_PATTERN, DATABASE_URL; with REDIS_URL, every running
+instance drops its cached lookups of the tenant.`,
   'mint-token': `usage: ${PROGRAM} mint-token <tenant> [dashboard]
 Mints an embed token for the tenant's default (or the named) dashboard, audited with subject "cli".
-Needs: the Papermap settings, DATABASE_URL.`,
+Needs: the Papermap settings, EMBED_TOKEN_TTL_SECONDS, DATABASE_URL (and REDIS_URL when set).`,
   'decode-token': `usage: ${PROGRAM} decode-token <token>
 Prints an embed token's claims with the signature masked. Does not verify it. Needs no settings.`,
   'list-tenants': `usage: ${PROGRAM} list-tenants
@@ -49,7 +50,7 @@ commands:
   provision <tenant> <name>        create a Papermap dashboard for a tenant and store the mapping
   mint-token <tenant> [dashboard]  mint an embed token (audited, subject "cli") for debugging
   decode-token <token>             print a token's claims, signature masked (does not verify it)
-  list-tenants                     list tenants with their dashboard counts
+  list-tenants                     tenants, their kill-switch state and dashboard counts
   audit [filters]                  issued tokens, newest first; audit summary; audit prune
   dev-jwt <subject> [--tenant <id>]... [--admin]
                                    a user JWT signed with AUTH_JWT_SECRET, to try the API (not in production)
