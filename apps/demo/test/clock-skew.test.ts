@@ -12,7 +12,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Response as PageResponse } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type Request as PageRequest,
+  type Response as PageResponse,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forwardToTokenServer } from '../scripts/forward-to-token-server.mjs';
 import {
@@ -110,12 +115,17 @@ describe('refreshes land before the server-side expiry, whatever the browser clo
         const errors: string[] = [];
         page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
         page.on('pageerror', (error) => errors.push(error.message));
-        // When each token request reached the network, on the servers' clock.
+        // When each token request reached the network, on the servers' clock; a failure's text, should one
+        // fail below HTTP (shown in the assertion's message when the count is off).
         const requestedAt: number[] = [];
-        page.on('request', (request) => {
-          if (request.url().endsWith('/iframe-token') && request.method() === 'POST')
-            requestedAt.push(serverNow());
+        const failed: string[] = [];
+        const isTokenRequest = (request: PageRequest) =>
+          request.url().endsWith('/iframe-token') && request.method() === 'POST';
+        page.on('request', (request) => isTokenRequest(request) && requestedAt.push(serverNow()));
+        page.on('requestfailed', (request) => {
+          if (isTokenRequest(request)) failed.push(`${serverNow()}: ${request.failure()?.errorText}`);
         });
+        const failures = () => `token requests failed: ${failed.join(', ') || 'none'}`;
         const ready = async () => {
           await page.locator('.tenantdash[data-state="ready"]').waitFor({ timeout: 20_000 });
           await page
@@ -134,7 +144,7 @@ describe('refreshes land before the server-side expiry, whatever the browser clo
           Math.floor(current.expires_at - serverNow() / 1000),
         );
         await ready();
-        expect(requestedAt).toHaveLength(1);
+        expect(requestedAt, failures()).toHaveLength(1);
 
         for (let cycle = 1; cycle <= 2; cycle += 1) {
           // Both clocks to 5 s before this token dies on the server: its refresh was due well before.
@@ -144,7 +154,7 @@ describe('refreshes land before the server-side expiry, whatever the browser clo
           await context.clock.fastForward(jump);
           const answer = await refreshed;
           expect(answer.status()).toBe(200);
-          expect(requestedAt).toHaveLength(cycle + 1);
+          expect(requestedAt, failures()).toHaveLength(cycle + 1);
           expect(requestedAt[cycle]).toBeLessThan(current.expires_at * 1000);
           current = (await answer.json()) as typeof current;
           await ready();

@@ -51,6 +51,10 @@ export async function startHostPage(outDir: string, extraRoute?: ExtraRoute): Pr
       }
     })().catch(() => response.writeHead(502).end());
   });
+  // Node closes an idle keep-alive connection after 5 s; Chromium may send its next request on it at that very
+  // moment, and a POST it cannot know was unsent fails as a network error (which the component rightly retries,
+  // one token request more than a test expects). The clock-skew test's refreshes come seconds apart in real time.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
