@@ -70,20 +70,20 @@ function openFailure(error: unknown): string {
 
 /**
  * `connect`, then one round trip, so a database that cannot be reached fails here with a `DatabaseOpenError`
- * instead of later, deep in the migrations, with a driver's message. On PostgreSQL also checks that the
- * search_path names a schema that exists (the tables would have nowhere to go).
+ * instead of later, deep in the migrations, with a driver's message. On PostgreSQL that round trip also checks
+ * that the search_path names a schema that exists (the tables would have nowhere to go).
  */
 export async function openDatabase(databaseUrl: string, options: ConnectOptions = {}): Promise<Sequelize> {
   let sequelize: Sequelize | undefined;
   try {
     sequelize = await connect(databaseUrl, options);
-    await sequelize.authenticate({ logging: false });
     if (sequelize.getDialect() === 'postgres') {
-      const [rows] = await sequelize.query('SELECT current_schema() AS schema');
+      // One round trip reaches the database and reads the schema its search_path names.
+      const [rows] = await sequelize.query('SELECT current_schema() AS schema', { logging: false });
       if (((rows as Array<{ schema: string | null }>)[0]?.schema ?? null) === null) {
         throw new DatabaseOpenError('its search_path names no schema that exists: create the schema first');
       }
-    }
+    } else await sequelize.authenticate({ logging: false });
     return sequelize;
   } catch (error) {
     await sequelize?.close().catch(() => undefined);
